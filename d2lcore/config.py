@@ -1,0 +1,75 @@
+"""Run-time settings read once from the environment: quick mode, offline mode, data root, device.
+
+This is the single place that knows about ``D2LCORE_QUICK``; everything else asks it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class QuickBudget:
+    """How far quick mode shrinks training (used by the Trainer and the data module)."""
+
+    max_epochs: int = 3
+    max_resize: int = 32
+    train_size: int = 12000
+    val_size: int = 2000
+
+
+QUICK_BUDGET = QuickBudget()
+
+
+def is_quick() -> bool:
+    """True when ``D2LCORE_QUICK`` asks for the shrunken CI/laptop run."""
+    return _flag("D2LCORE_QUICK")
+
+
+def is_offline() -> bool:
+    """True when ``D2LCORE_OFFLINE`` forbids any download attempt."""
+    return _flag("D2LCORE_OFFLINE")
+
+
+def data_root() -> Path:
+    """Folder for data sets: ``D2LCORE_DATA`` or ``~/.cache/d2lcore``."""
+    return Path(os.environ.get("D2LCORE_DATA", Path.home() / ".cache" / "d2lcore")).expanduser()
+
+
+def pick(full, quick):
+    """Return ``quick`` in quick mode and ``full`` otherwise."""
+    return quick if is_quick() else full
+
+
+def try_gpu(i: int = 0) -> torch.device:
+    """The ``i``-th CUDA device if there is one, else the CPU (the book's name)."""
+    if torch.cuda.is_available() and torch.cuda.device_count() > i:
+        return torch.device(f"cuda:{i}")
+    return torch.device("cpu")
+
+
+def num_gpus() -> int:
+    """Number of usable CUDA devices (0 on a CPU-only machine)."""
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+def train_resize(gpu: int, cpu: int) -> int:
+    """Image side to train at: the book's size on a GPU, a smaller one on a CPU, capped in quick mode."""
+    side = gpu if num_gpus() else cpu
+    return min(side, QUICK_BUDGET.max_resize) if is_quick() else side
+
+
+def describe() -> str:
+    """One line saying which mode and device this run uses."""
+    mode = "QUICK (D2LCORE_QUICK=1: few batches, few epochs)" if is_quick() else "FULL (as in the book)"
+    device = try_gpu()
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
+    return f"mode: {mode} | device: {device} ({name}) | torch {torch.__version__}"

@@ -1,0 +1,149 @@
+"""Networks that later notebooks reuse: LeNet, VGG, the residual and ResNeXt blocks, ResNet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .module import Classifier
+
+
+class LeNet(Classifier):
+    """LeNet-5 as in the book: sigmoid activations and average pooling."""
+
+    def __init__(self, lr: float = 0.1, num_classes: int = 10) -> None:
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Sequential(
+            nn.LazyConv2d(6, kernel_size=5, padding=2), nn.Sigmoid(),
+            nn.AvgPool2d(kernel_size=2, stride=2),
+            nn.LazyConv2d(16, kernel_size=5), nn.Sigmoid(),
+            nn.AvgPool2d(kernel_size=2, stride=2),
+            nn.Flatten(),
+            nn.LazyLinear(120), nn.Sigmoid(),
+            nn.LazyLinear(84), nn.Sigmoid(),
+            nn.LazyLinear(num_classes),
+        )  # fmt: skip
+
+
+def vgg_block(num_convs: int, out_channels: int) -> nn.Sequential:
+    """``num_convs`` 3x3 convolutions with ReLU, then a 2x2 max pool that halves height and width."""
+    layers: list[nn.Module] = []
+    for _ in range(num_convs):
+        layers += [nn.LazyConv2d(out_channels, kernel_size=3, padding=1), nn.ReLU()]
+    layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
+    return nn.Sequential(*layers)
+
+
+class VGG(Classifier):
+    """VGG: blocks given by ``arch`` as (number of convolutions, output channels), then three dense layers."""
+
+    def __init__(
+        self, arch: Sequence[tuple[int, int]], lr: float = 0.1, num_classes: int = 10, hidden: int = 4096
+    ) -> None:
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Sequential(
+            *(vgg_block(n, c) for n, c in arch),
+            nn.Flatten(),
+            nn.LazyLinear(hidden), nn.ReLU(), nn.Dropout(0.5),
+            nn.LazyLinear(hidden), nn.ReLU(), nn.Dropout(0.5),
+            nn.LazyLinear(num_classes),
+        )  # fmt: skip
+
+
+VGG11_ARCH = ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))
+
+
+class Residual(nn.Module):
+    """The ResNet block: two 3x3 conv + batch-norm layers and a shortcut (1x1 conv when shapes change)."""
+
+    def __init__(self, num_channels: int, use_1x1conv: bool = False, strides: int = 1) -> None:
+        super().__init__()
+        self.conv1 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1, stride=strides)
+        self.conv2 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1)
+        self.conv3 = nn.LazyConv2d(num_channels, kernel_size=1, stride=strides) if use_1x1conv else None
+        self.bn1 = nn.LazyBatchNorm2d()
+        self.bn2 = nn.LazyBatchNorm2d()
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        Y = F.relu(self.bn1(self.conv1(X)))
+        Y = self.bn2(self.conv2(Y))
+        if self.conv3 is not None:
+            X = self.conv3(X)
+        return F.relu(Y + X)
+
+
+class ResNeXtBlock(nn.Module):
+    """The ResNeXt block: 1x1 bottleneck, grouped 3x3 convolution, 1x1 expansion, plus a shortcut.
+
+    ``groups`` is the number of groups g of the 3x3 convolution, as in the text of the book. (The book's code
+    passes ``groups=bot_channels // groups`` to ``nn.Conv2d``, i.e. it treats its argument as the width of
+    each group; ``ResNeXtBlock(c, bot_channels // g, ...)`` in d2l equals ``ResNeXtBlock(c, g, ...)`` here.)
+    """
+
+    def __init__(
+        self, num_channels: int, groups: int, bot_mul: float, use_1x1conv: bool = False, strides: int = 1
+    ) -> None:
+        super().__init__()
+        bot_channels = int(round(num_channels * bot_mul))
+        if bot_channels % groups:
+            raise ValueError(f"{bot_channels} bottleneck channels cannot be split into {groups} equal groups")
+        self.conv1 = nn.LazyConv2d(bot_channels, kernel_size=1)
+        self.conv2 = nn.LazyConv2d(bot_channels, kernel_size=3, stride=strides, padding=1, groups=groups)
+        self.conv3 = nn.LazyConv2d(num_channels, kernel_size=1)
+        self.bn1, self.bn2, self.bn3 = nn.LazyBatchNorm2d(), nn.LazyBatchNorm2d(), nn.LazyBatchNorm2d()
+        if use_1x1conv:
+            self.conv4 = nn.LazyConv2d(num_channels, kernel_size=1, stride=strides)
+            self.bn4 = nn.LazyBatchNorm2d()
+        else:
+            self.conv4 = None
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        Y = F.relu(self.bn1(self.conv1(X)))
+        Y = F.relu(self.bn2(self.conv2(Y)))
+        Y = self.bn3(self.conv3(Y))
+        if self.conv4 is not None:
+            X = self.bn4(self.conv4(X))
+        return F.relu(Y + X)
+
+
+class ResNet(Classifier):
+    """ResNet: a 7x7 stem, stages of residual blocks given by ``arch`` as (blocks, channels), global pooling."""
+
+    def __init__(self, arch: Sequence[tuple[int, int]], lr: float = 0.1, num_classes: int = 10) -> None:
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Sequential(self.b1())
+        for i, (num_residuals, num_channels) in enumerate(arch):
+            self.net.add_module(f"b{i + 2}", self.block(num_residuals, num_channels, first_block=i == 0))
+        self.net.add_module(
+            "last", nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.LazyLinear(num_classes))
+        )
+
+    @staticmethod
+    def b1() -> nn.Sequential:
+        return nn.Sequential(
+            nn.LazyConv2d(64, kernel_size=7, stride=2, padding=3), nn.LazyBatchNorm2d(), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
+        )  # fmt: skip
+
+    @staticmethod
+    def block(num_residuals: int, num_channels: int, first_block: bool = False) -> nn.Sequential:
+        blocks = [
+            Residual(num_channels, use_1x1conv=True, strides=2)
+            if i == 0 and not first_block
+            else Residual(num_channels)
+            for i in range(num_residuals)
+        ]
+        return nn.Sequential(*blocks)
+
+
+class ResNet18(ResNet):
+    """ResNet-18: four stages of two residual blocks with 64, 128, 256 and 512 channels."""
+
+    def __init__(self, lr: float = 0.1, num_classes: int = 10) -> None:
+        super().__init__(((2, 64), (2, 128), (2, 256), (2, 512)), lr, num_classes)

@@ -1,0 +1,156 @@
+"""Plotting helpers: the book's ``plot`` and ``show_images``, feature-map grids, and the live training board."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import torch
+
+
+def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
+    """Default size of new matplotlib figures."""
+    plt.rcParams["figure.figsize"] = figsize
+
+
+def _to_numpy(x):
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x
+
+
+def plot(
+    X,
+    Y=None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    legend: Sequence[str] = (),
+    xscale: str = "linear",
+    yscale: str = "linear",
+    fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
+    figsize: tuple[float, float] = (3.5, 2.5),
+    axes=None,
+):
+    """Plot one or several curves; ``X`` and ``Y`` may be lists of curves. Returns the axes."""
+
+    def has_one_axis(v) -> bool:
+        return (hasattr(v, "ndim") and v.ndim == 1) or (isinstance(v, list) and not hasattr(v[0], "__len__"))
+
+    if has_one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif has_one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    if axes is None:
+        _, axes = plt.subplots(figsize=figsize)
+    for x, y, fmt in zip(X, Y, fmts * len(Y)):
+        x, y = _to_numpy(x), _to_numpy(y)
+        axes.plot(x, y, fmt) if len(x) else axes.plot(y, fmt)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    if legend:
+        axes.legend(legend)
+    axes.grid(True, alpha=0.3)
+    return axes
+
+
+def show_images(
+    imgs, num_rows: int, num_cols: int, titles: Sequence[str] | None = None, scale: float = 1.5, cmap: str = "gray"
+):
+    """A grid of images (tensors ``H x W`` or ``H x W x C``) with optional titles. Returns the axes."""
+    fig, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale), squeeze=False)
+    axes = axes.flatten()
+    for i, ax in enumerate(axes):
+        ax.axis("off")
+        if i >= len(imgs):
+            continue
+        ax.imshow(_to_numpy(imgs[i]), cmap=cmap)
+        if titles is not None and i < len(titles):
+            ax.set_title(titles[i], fontsize=9)
+    fig.tight_layout()
+    return axes
+
+
+def show_feature_maps(
+    maps: torch.Tensor, num_cols: int = 8, title: str | None = None, scale: float = 1.2, cmap: str = "viridis"
+):
+    """Show each channel of a ``C x H x W`` tensor (kernels, activations) in a grid, one colour scale per map."""
+    maps = _to_numpy(maps)
+    num_rows = -(-len(maps) // num_cols)
+    fig, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale), squeeze=False)
+    for i, ax in enumerate(axes.flatten()):
+        ax.axis("off")
+        if i < len(maps):
+            ax.imshow(maps[i], cmap=cmap)
+            ax.set_title(str(i), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return axes
+
+
+class ProgressBoard:
+    """Training curves redrawn once per epoch in a single, updatable output.
+
+    In Jupyter the figure lives in one display slot that is replaced in place (no pile of figures in the
+    saved notebook); outside Jupyter nothing is drawn until :meth:`show`.
+    """
+
+    def __init__(self, xlabel: str = "epoch", xlim: tuple[float, float] | None = None, figsize=(4.5, 3)) -> None:
+        self.xlabel, self.xlim, self.figsize = xlabel, xlim, figsize
+        self.series: dict[str, tuple[list[float], list[float]]] = {}
+        self._handle = None
+        self.fig = None
+
+    def record(self, label: str, x: float, y: float) -> None:
+        xs, ys = self.series.setdefault(label, ([], []))
+        xs.append(float(x))
+        ys.append(float(y))
+
+    def render(self):
+        """Draw all series into a (new or reused) figure and return it."""
+        if self.fig is None:
+            self.fig, self.ax = plt.subplots(figsize=self.figsize)
+            plt.close(self.fig)  # we display it ourselves; keeps inline backends from showing it twice
+        ax = self.ax
+        ax.cla()
+        styles = {"train_loss": "-", "val_loss": "--", "val_acc": "-."}
+        for label, (xs, ys) in self.series.items():
+            ax.plot(xs, ys, styles.get(label, "-"), marker="o", markersize=3, label=label)
+        ax.set_xlabel(self.xlabel)
+        if self.xlim:
+            ax.set_xlim(*self.xlim)
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="center right")
+        return self.fig
+
+    def update(self) -> None:
+        """Redraw in place when running under IPython; otherwise do nothing (call :meth:`show` at the end)."""
+        display = _ipython_display()
+        if display is None:
+            return
+        fig = self.render()
+        if self._handle is None:
+            self._handle = display(fig, display_id=True)
+        else:
+            self._handle.update(fig)
+
+    def show(self) -> None:
+        """Final drawing: update the live slot in Jupyter, or save nothing and just render elsewhere."""
+        if _ipython_display() is not None:
+            self.update()
+        else:
+            self.render()
+
+
+def _ipython_display():
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return display if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell" else None

@@ -1,0 +1,203 @@
+"""The Trainer: the book's fit loop, made fast and talkative.
+
+Per epoch it trains, evaluates under ``torch.inference_mode``, records the averages, redraws the board once,
+and keeps one progress line up to date. Losses are summed on the device and read once per epoch, so the
+loop does not synchronise with the GPU at every step.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from . import config
+from .module import HyperParameters, Module
+from .plot import ProgressBoard
+
+
+class _Progress:
+    """One line of progress text: updated in place in Jupyter, printed once per epoch elsewhere."""
+
+    def __init__(self) -> None:
+        from .plot import _ipython_display
+
+        self._display = _ipython_display()
+        self._handle = None
+        self._last = 0.0
+
+    def update(self, text: str, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self._display is None:
+            if force:
+                print(text, flush=True)
+            return
+        if not force and now - self._last < 0.5:
+            return
+        self._last = now
+        payload = {"text/plain": text}
+        if self._handle is None:
+            self._handle = self._display(payload, raw=True, display_id=True)
+        else:
+            self._handle.update(payload, raw=True)
+
+
+def _bar(fraction: float, width: int = 24) -> str:
+    filled = int(round(fraction * width))
+    return "[" + "#" * filled + "." * (width - filled) + "]"
+
+
+class Trainer(HyperParameters):
+    """Fit a :class:`~d2lcore.module.Module` to a data module.
+
+    Args:
+        max_epochs: epochs to train (quick mode caps it at ``config.QUICK_BUDGET.max_epochs``).
+        num_gpus: 0 forces the CPU; ``None`` (default) uses a GPU when there is one.
+        gradient_clip_val: clip the global gradient norm to this value when positive.
+        board: draw the live plot of train loss, val loss and val accuracy.
+    """
+
+    def __init__(
+        self, max_epochs: int, num_gpus: int | None = None, gradient_clip_val: float = 0.0, board: bool = True
+    ) -> None:
+        self.save_hyperparameters()
+        self.device = torch.device("cpu") if num_gpus == 0 else config.try_gpu()
+        quick = config.QUICK_BUDGET if config.is_quick() else None
+        self.epochs = min(max_epochs, quick.max_epochs) if quick else max_epochs
+        self.history: dict[str, list[float]] = {}
+        self.board = ProgressBoard(xlim=(0, self.epochs)) if board else None
+
+    def prepare_batch(self, batch: Iterable[torch.Tensor]) -> list[torch.Tensor]:
+        non_blocking = self.device.type == "cuda"
+        return [a.to(self.device, non_blocking=non_blocking) for a in batch]
+
+    def fit(self, model: Module, data) -> dict[str, list[float]]:
+        """Train ``model`` on ``data``; return the per-epoch history (also kept as ``self.history``)."""
+        self.model = model.to(self.device)
+        train_loader, val_loader = data.train_dataloader(), data.val_dataloader()
+        if _has_lazy_params(model):
+            first = self.prepare_batch(next(iter(train_loader)))
+            with torch.no_grad():
+                model(*first[:-1])
+        self.optim = model.configure_optimizers()
+        n_train = len(train_loader)
+        print(
+            f"training {type(model).__name__} on {self.device} for {self.epochs} epochs x {n_train} batches"
+            + (" (quick mode)" if config.is_quick() else ""),
+            flush=True,
+        )
+        progress = _Progress()
+        self.history = {"epoch": [], "train_loss": [], "val_loss": [], "val_acc": []}
+        self.train_time, self.images_seen = 0.0, 0
+        start = time.perf_counter()
+        for epoch in range(self.epochs):
+            self.epoch = epoch
+            train_loss = self._train_epoch(train_loader, progress)
+            val = self._validate(val_loader)
+            self._record(self.epoch + 1, train_loss, val)
+            line = self._epoch_line()
+            progress.update(f"{_bar((self.epoch + 1) / self.epochs)} {line}", force=True)
+            if self.board:
+                self.board.update()
+        self.wall_time = time.perf_counter() - start
+        self.images_per_second = self.images_seen / max(self.train_time, 1e-9)
+        if self.board:
+            self.board.show()
+        print(
+            f"{self._epoch_line()}\n"
+            f"{self.images_per_second:,.0f} images/s on {self.device}, wall time {self.wall_time:.1f} s"
+        )
+        return self.history
+
+    def _train_epoch(self, loader, progress: _Progress) -> float:
+        self.model.train()
+        n = len(loader)
+        total = torch.zeros((), device=self.device)
+        count = 0
+        tic = time.perf_counter()
+        for i, batch in enumerate(loader):
+            batch = self.prepare_batch(batch)
+            loss = self.model.training_step(batch)
+            self.optim.zero_grad(set_to_none=True)
+            loss.backward()
+            if self.gradient_clip_val > 0:
+                nn.utils.clip_grad_norm_(self.model.parameters(), self.gradient_clip_val)
+            self.optim.step()
+            size = len(batch[-1])
+            total += loss.detach() * size
+            count += size
+            done = (self.epoch + (i + 1) / n) / self.epochs
+            progress.update(f"{_bar(done)} epoch {self.epoch + 1}/{self.epochs}, batch {i + 1}/{n}")
+        self.train_time += time.perf_counter() - tic
+        self.images_seen += count
+        return (total / max(count, 1)).item()
+
+    def _validate(self, loader) -> dict[str, float]:
+        self.model.eval()
+        sums: dict[str, torch.Tensor] = {}
+        count = 0
+        with torch.inference_mode():
+            for batch in loader:
+                batch = self.prepare_batch(batch)
+                size = len(batch[-1])
+                for key, value in self.model.validation_step(batch).items():
+                    sums[key] = sums.get(key, 0) + value.detach() * size
+                count += size
+        return {key: (value / max(count, 1)).item() for key, value in sums.items()}
+
+    def _record(self, epoch: int, train_loss: float, val: dict[str, float]) -> None:
+        self.history["epoch"].append(epoch)
+        self.history["train_loss"].append(train_loss)
+        for key, value in val.items():
+            self.history.setdefault(f"val_{key}", []).append(value)
+        if self.board:
+            self.board.record("train_loss", epoch, train_loss)
+            for key, value in val.items():
+                self.board.record(f"val_{key}", epoch, value)
+
+    def _epoch_line(self) -> str:
+        parts = [f"epoch {self.history['epoch'][-1]}/{self.epochs}"]
+        for key in ("train_loss", "val_loss", "val_acc"):
+            if self.history.get(key):
+                parts.append(f"{key.replace('_', ' ')} {self.history[key][-1]:.3f}")
+        return ", ".join(parts)
+
+
+def _has_lazy_params(model: nn.Module) -> bool:
+    return any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters())
+
+
+def evaluate_accuracy(model: nn.Module, loader, device: torch.device | None = None) -> float:
+    """Accuracy of ``model`` over every batch of ``loader``."""
+    device = device or next(model.parameters()).device
+    model.eval()
+    correct = total = 0
+    with torch.inference_mode():
+        for X, y in loader:
+            pred = model(X.to(device)).argmax(dim=1).cpu()
+            correct += int((pred == y).sum())
+            total += len(y)
+    return correct / max(total, 1)
+
+
+def save_model(model: nn.Module, path: str | Path) -> Path:
+    """Save ``model.state_dict()`` to ``path`` (folders are created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), path)
+    return path
+
+
+def load_model(model: nn.Module, path: str | Path, example_input: torch.Tensor | None = None) -> nn.Module:
+    """Load a state dict saved by :func:`save_model` into ``model``; lazy layers need ``example_input`` first."""
+    if _has_lazy_params(model):
+        if example_input is None:
+            raise ValueError("model has lazy layers: pass example_input so their shapes are known before loading")
+        with torch.no_grad():
+            model(example_input)
+    state = torch.load(Path(path), map_location=next(model.parameters()).device, weights_only=True)
+    model.load_state_dict(state)
+    return model

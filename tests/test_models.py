@@ -1,0 +1,47 @@
+"""Shapes and sizes of the reusable networks, as the book states them."""
+
+import pytest
+import torch
+
+import d2lcore as d2l
+
+
+def test_vgg_block_halves_resolution():
+    blk = d2l.vgg_block(2, 8)
+    assert blk(torch.zeros(1, 3, 16, 12)).shape == (1, 8, 8, 6)
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in blk) == 2
+
+
+def test_vgg11_summary_at_224():
+    model = d2l.VGG(d2l.VGG11_ARCH)
+    shapes = [s for _, s in model.layer_summary((1, 1, 224, 224), verbose=False)]
+    assert shapes[:6] == [
+        (1, 64, 112, 112),
+        (1, 128, 56, 56),
+        (1, 256, 28, 28),
+        (1, 512, 14, 14),
+        (1, 512, 7, 7),
+        (1, 25088),
+    ]
+    assert shapes[6] == (1, 4096) and shapes[-1] == (1, 10)
+
+
+def test_residual_shapes():
+    X = torch.rand(4, 3, 6, 6)
+    assert d2l.Residual(3)(X).shape == (4, 3, 6, 6)
+    assert d2l.Residual(6, use_1x1conv=True, strides=2)(X).shape == (4, 6, 3, 3)
+
+
+def test_resnext_block_shape_and_groups():
+    blk = d2l.ResNeXtBlock(32, 16, 1)
+    assert blk(torch.rand(4, 32, 96, 96)).shape == (4, 32, 96, 96)
+    assert blk.conv2.groups == 16
+    with pytest.raises(ValueError, match="equal groups"):
+        d2l.ResNeXtBlock(30, 4, 1)
+
+
+def test_resnet18_summary_at_96():
+    model = d2l.ResNet18()
+    shapes = [s for _, s in model.layer_summary((1, 1, 96, 96), verbose=False)]
+    assert shapes == [(1, 64, 24, 24), (1, 64, 24, 24), (1, 128, 12, 12), (1, 256, 6, 6), (1, 512, 3, 3), (1, 10)]
+    assert d2l.num_params(model) == 11_178_378

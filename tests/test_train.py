@@ -1,0 +1,63 @@
+"""The Trainer learns: loss falls and accuracy beats chance by far on the data set in use."""
+
+import torch
+from torch import nn
+
+import d2lcore as d2l
+
+
+class SmallCNN(d2l.Classifier):
+    def __init__(self, lr=0.05):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Sequential(
+            nn.LazyConv2d(8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.LazyConv2d(16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.LazyLinear(10),
+        )  # fmt: skip
+
+
+def test_trainer_learns_on_quick_data(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("D2LCORE_QUICK", "1")
+    data = d2l.FashionMNIST(batch_size=64, root=tmp_path)
+    model = SmallCNN()
+    trainer = d2l.Trainer(max_epochs=10, board=False)
+    history = trainer.fit(model, data)
+    assert trainer.epochs == d2l.QUICK_BUDGET.max_epochs  # quick mode capped the epochs
+    assert history["train_loss"][-1] < 0.6 * history["train_loss"][0]
+    assert history["val_acc"][-1] > 0.6  # chance is 0.1
+    assert trainer.images_per_second > 0 and "images/s" in capsys.readouterr().out
+    acc = d2l.evaluate_accuracy(model, data.val_dataloader())
+    assert abs(acc - history["val_acc"][-1]) < 1e-6
+
+
+def test_gradient_clipping_bounds_the_step(tmp_path, monkeypatch):
+    monkeypatch.setenv("D2LCORE_QUICK", "1")
+    data = d2l.FashionMNIST(batch_size=64, root=tmp_path)
+    model = SmallCNN(lr=1.0)
+    model(next(iter(data.train_dataloader()))[0])
+    before = [p.detach().clone() for p in model.parameters()]
+    trainer = d2l.Trainer(max_epochs=1, gradient_clip_val=1e-3, board=False)
+    trainer.fit(model, data)
+    moved = torch.sqrt(sum(((p - b) ** 2).sum() for p, b in zip(model.parameters(), before)))
+    steps = len(data.train_dataloader())
+    assert moved <= steps * 1.0 * 1e-3 + 1e-6  # each step moves at most lr * clip
+
+
+def test_save_and_load_roundtrip(tmp_path):
+    model = d2l.LeNet()
+    X = torch.randn(3, 1, 28, 28)
+    model.apply_init([X], d2l.init_cnn)
+    path = d2l.save_model(model, tmp_path / "ck" / "lenet.pt")
+    clone = d2l.load_model(d2l.LeNet(), path, example_input=X)
+    torch.testing.assert_close(clone(X), model(X))
+
+
+def test_board_records_every_epoch(tmp_path, monkeypatch):
+    monkeypatch.setenv("D2LCORE_QUICK", "1")
+    data = d2l.FashionMNIST(batch_size=256, root=tmp_path)
+    trainer = d2l.Trainer(max_epochs=2)
+    trainer.fit(SmallCNN(), data)
+    xs, ys = trainer.board.series["val_acc"]
+    assert xs == [1.0, 2.0] and len(ys) == 2
+    assert {line.get_label() for line in trainer.board.render().axes[0].lines} == {"train_loss", "val_loss", "val_acc"}
