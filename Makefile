@@ -29,10 +29,10 @@ test: $(STAMP) lint  ## unit tests, nbval on every notebook (quick mode), hygien
 
 lint: $(STAMP)  ## ruff over the package, tests, scripts and notebooks
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check d2lcore tests benchmarks scripts
+	$(BIN)/ruff format --check .
 
 figures: $(STAMP)  ## redraw every figure in images/
-	$(BIN)/python -m d2lcore.figures images
+	$(BIN)/python scripts/make_figures.py images
 
 bench: $(STAMP)  ## speed measurements; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run_all.py
