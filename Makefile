@@ -37,5 +37,8 @@ figures: $(STAMP)  ## redraw every figure in images/
 bench: $(STAMP)  ## speed measurements; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run_all.py
 
+site: $(STAMP)  ## HTML version of the executed notebooks in _site/ (open _site/index.html)
+	$(BIN)/python scripts/build_site.py _site
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
