@@ -25,7 +25,7 @@ run: $(STAMP)  ## execute every notebook in place (D2LCORE_QUICK=1 make run for 
 	done
 
 test: $(STAMP) lint  ## unit tests, nbval on every notebook (quick mode), hygiene checks
-	D2LCORE_QUICK=1 MPLBACKEND=agg $(BIN)/pytest
+	D2LCORE_QUICK=1 $(BIN)/pytest
 
 lint: $(STAMP)  ## ruff over the package, tests, scripts and notebooks
 	$(BIN)/ruff check .
