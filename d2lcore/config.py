@@ -69,7 +69,10 @@ def train_resize(gpu: int, cpu: int) -> int:
 
 def describe() -> str:
     """One line saying which mode and device this run uses."""
-    mode = "QUICK (D2LCORE_QUICK=1: less data, at most 3 epochs, images at most 32 px)" if is_quick() else "FULL (as in the book)"
+    if is_quick():
+        mode = "QUICK (D2LCORE_QUICK=1: less data, at most 3 epochs, images at most 32 px)"
+    else:
+        mode = "FULL (as in the book)"
     device = try_gpu()
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     return f"mode: {mode} | device: {device} ({name}) | torch {torch.__version__}"
