@@ -6,6 +6,7 @@ resizing is done once when the resized set is small, otherwise per batch with ``
 
 from __future__ import annotations
 
+import functools
 import socket
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -133,7 +134,13 @@ def load_fashion_mnist(
         val = _load_real(root, False)
     if train is not None and val is not None:
         return REAL, train, val
-    return STANDIN, make_fashion_standin(60000, seed=0), make_fashion_standin(10000, seed=1)
+    return STANDIN, *_standin_splits()
+
+
+@functools.cache
+def _standin_splits() -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """The stand-in's train and validation splits, generated once per process (read-only afterwards)."""
+    return make_fashion_standin(60000, seed=0), make_fashion_standin(10000, seed=1)
 
 
 class FashionMNIST(DataModule):
