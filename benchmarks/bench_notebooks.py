@@ -65,6 +65,8 @@ def execute(path: Path, quick: bool, timeout: float) -> dict:
 
 
 def _last_error(stderr: str) -> str:
+    """The most telling line of a failed execution's stderr (ANSI colours removed), for the table."""
+    stderr = re.sub(r"\x1b\[[0-9;]*m", "", stderr)
     lines = [line for line in stderr.strip().splitlines() if line.strip()]
     errors = [line for line in lines if "Error" in line or "error" in line]
     return (errors or lines or ["(no message)"])[-1][:200]
@@ -116,7 +118,8 @@ def table(payload: dict) -> str:
             full_text = full["status"]
         else:
             full_text = f"{full['seconds']:.1f}" + ("" if full["status"] == "ok" else f" ({full['status']})")
-        status = quick["status"] + (f": {quick['detail']}" if quick["detail"] else "")
+        detail = re.sub(r"\x1b\[[0-9;]*m", "", quick["detail"])
+        status = quick["status"] + (f": {detail}" if detail else "")
         rows.append([name, f"{quick['seconds']:.1f}", status, full_text])
     rows.append(["**all notebooks**", f"**{payload['quick_total_s']:.0f}**", "", ""])
     for name in payload["missing"]:

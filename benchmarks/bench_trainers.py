@@ -35,6 +35,7 @@ from pathlib import Path
 from common import (
     OUT,
     REPO,
+    cpu_seconds,
     load_average,
     machine,
     markdown_table,
@@ -47,6 +48,7 @@ from common import (
 
 VARIANTS = ("book", "d2lcore", "plain")
 LABELS = {"book": "d2l (book) Trainer", "d2lcore": "d2lcore Trainer", "plain": "hand-written loop"}
+MODEL_NAMES = {"lenet": "LeNet", "resnet18": "ResNet-18"}
 
 
 @dataclass(frozen=True)
@@ -59,20 +61,22 @@ class Config:
     n_val: int
     epochs: int
     lr: float
+    repeats: int = 3  # runs per variant unless --repeats says otherwise
 
 
 CONFIGS = {
     # LeNet as in the book (batch 128, 28x28) on 10000 images (79 batches per epoch), with lr=0.9 instead of
     # 0.1: the sigmoid LeNet sits on a plateau at chance level for its first few hundred steps, and the larger
     # rate gets it off the plateau within six epochs, so that the accuracy column means something.
-    "lenet": Config("lenet", "lenet", 28, 128, 10000, 2000, 6, 0.9),
+    # Five runs each: LeNet runs are short, and the d2lcore / loop ratio sits close to the 10% line.
+    "lenet": Config("lenet", "lenet", 28, 128, 10000, 2000, 6, 0.9, repeats=5),
     # ResNet-18 at 48x48 (the book trains at 96x96 on a GPU): 6 batches of 64 per epoch, so that one run
     # takes tens of seconds on a CPU core.
     "resnet18": Config("resnet18", "resnet18", 48, 64, 384, 256, 2, 0.05),
 }
 QUICK = {
-    "lenet": replace(CONFIGS["lenet"], n_train=1024, n_val=256, epochs=1),
-    "resnet18": replace(CONFIGS["resnet18"], resize=32, n_train=128, n_val=64, epochs=1),
+    "lenet": replace(CONFIGS["lenet"], n_train=1024, n_val=256, epochs=1, repeats=1),
+    "resnet18": replace(CONFIGS["resnet18"], resize=32, n_train=128, n_val=64, epochs=1, repeats=1),
 }
 
 
@@ -140,11 +144,11 @@ def run_book(cfg: Config, root: Path, device, seed: int) -> dict:
     model = BookClassifier(make_net(cfg), cfg.lr)
     torch.manual_seed(seed)  # the DataLoader shuffles with the global generator
     trainer = d2l_book.Trainer(max_epochs=cfg.epochs, num_gpus=1 if device.type == "cuda" else 0)
-    tic = time.perf_counter()
+    cpu, tic = cpu_seconds(), time.perf_counter()
     trainer.fit(model, data)
-    fit = _synced(device, tic)
+    fit, cpu = _synced(device, tic), cpu_seconds() - cpu
     acc = accuracy(model.net, data.val_dataloader(), device)
-    return {"setup_s": setup, "fit_s": fit, "acc": acc, "loader_s": loader_pass(data.train_dataloader())}
+    return {"setup_s": setup, "fit_s": fit, "cpu_s": cpu, "acc": acc, "loader_s": loader_pass(data.train_dataloader())}
 
 
 def loader_pass(loader) -> float:
@@ -175,11 +179,11 @@ def run_d2lcore(cfg: Config, root: Path, device, seed: int) -> dict:
     setup = time.perf_counter() - tic
     model = CoreClassifier(make_net(cfg), cfg.lr)
     trainer = d2lcore.Trainer(max_epochs=cfg.epochs, num_gpus=None if device.type == "cuda" else 0)
-    tic = time.perf_counter()
+    cpu, tic = cpu_seconds(), time.perf_counter()
     trainer.fit(model, data)
-    fit = _synced(device, tic)
+    fit, cpu = _synced(device, tic), cpu_seconds() - cpu
     acc = accuracy(model.net, data.val_dataloader(), device)
-    return {"setup_s": setup, "fit_s": fit, "acc": acc, "loader_s": loader_pass(data.train_dataloader())}
+    return {"setup_s": setup, "fit_s": fit, "cpu_s": cpu, "acc": acc, "loader_s": loader_pass(data.train_dataloader())}
 
 
 def run_plain(cfg: Config, root: Path, device, seed: int) -> dict:
@@ -213,7 +217,7 @@ def run_plain(cfg: Config, root: Path, device, seed: int) -> dict:
             idx = order[s : s + bs]
             yield Xtr[idx].unsqueeze(1).float().div_(255), ytr[idx]
 
-    tic = time.perf_counter()
+    cpu, tic = cpu_seconds(), time.perf_counter()
     for _ in range(cfg.epochs):
         net.train()
         for X, y in train_batches():
@@ -222,9 +226,9 @@ def run_plain(cfg: Config, root: Path, device, seed: int) -> dict:
             loss.backward()
             optim.step()
         accuracy(net, val_batches(), device)  # evaluated every epoch, like the two trainers
-    fit = _synced(device, tic)
+    fit, cpu = _synced(device, tic), cpu_seconds() - cpu
     acc = accuracy(net, val_batches(), device)
-    return {"setup_s": setup, "fit_s": fit, "acc": acc, "loader_s": loader_pass(train_batches())}
+    return {"setup_s": setup, "fit_s": fit, "cpu_s": cpu, "acc": acc, "loader_s": loader_pass(train_batches())}
 
 
 def _synced(device, tic: float) -> float:
@@ -267,11 +271,12 @@ def child(variant: str, cfg: Config, root: Path, out: Path, threads: int, seed: 
     )
     result["images_per_s"] = result["train_images"] / result["fit_s"]
     result["epoch_s"] = result["fit_s"] / cfg.epochs
+    result["cpu_epoch_s"] = result["cpu_s"] / cfg.epochs
     write_json(out, result)
 
 
 # ------------------------------------------------------------------------------------------- driver (parent)
-def measure(configs: dict[str, Config], repeats: int, quick: bool, threads: int, log=print) -> dict:
+def measure(configs: dict[str, Config], quick: bool, threads: int, log=print) -> dict:
     env = {**os.environ, "D2LCORE_OFFLINE": "1", "MPLBACKEND": "Agg", "PYTHONPATH": str(REPO)}
     env.pop("D2LCORE_QUICK", None)  # the trainers must not shrink the runs
     runs: list[dict] = []
@@ -279,6 +284,7 @@ def measure(configs: dict[str, Config], repeats: int, quick: bool, threads: int,
         for cfg in configs.values():
             root = Path(tmp) / cfg.name
             write_idx_files(root, cfg)
+            repeats = cfg.repeats
             for rep in range(repeats):
                 order = VARIANTS[rep % 3 :] + VARIANTS[: rep % 3]  # rotate: A B C, B C A, C A B, ...
                 for variant in order:
@@ -299,7 +305,7 @@ def measure(configs: dict[str, Config], repeats: int, quick: bool, threads: int,
                     )
     return {
         "configs": {k: asdict(v) for k, v in configs.items()},
-        "repeats": repeats,
+        "repeats": {name: cfg.repeats for name, cfg in configs.items()},
         "threads": threads,
         "runs": runs,
     }
@@ -312,7 +318,8 @@ def summarise(payload: dict) -> dict:
         rows = {}
         for variant in VARIANTS:
             runs = [r for r in payload["runs"] if r["config"] == name and r["variant"] == variant]
-            keys = ("images_per_s", "epoch_s", "setup_s", "loader_s", "acc", "peak_rss_mb", "baseline_rss_mb")
+            keys = ("images_per_s", "epoch_s", "cpu_epoch_s", "setup_s", "loader_s", "acc", "peak_rss_mb")
+            keys += ("baseline_rss_mb",)
             rows[variant] = {k: median([r[k] for r in runs]) for k in keys}
             rows[variant]["images_per_s_all"] = [r["images_per_s"] for r in runs]
             rows[variant]["acc_all"] = [r["acc"] for r in runs]
@@ -323,7 +330,7 @@ def summarise(payload: dict) -> dict:
         per_rep = {}
         for other in ("book", "plain"):
             ratios = []
-            for rep in range(payload["repeats"]):
+            for rep in range(payload["repeats"][name]):
                 a = [r for r in payload["runs"] if (r["config"], r["variant"], r["repeat"]) == (name, "d2lcore", rep)]
                 b = [r for r in payload["runs"] if (r["config"], r["variant"], r["repeat"]) == (name, other, rep)]
                 ratios.append(a[0]["images_per_s"] / b[0]["images_per_s"])
@@ -349,6 +356,7 @@ def table(payload: dict, summary: dict) -> str:
         "images/s (median)",
         "images/s (min-max)",
         "s / epoch",
+        "CPU s / epoch",
         "data pipeline alone, s / epoch",
         "data set-up s",
         "val acc (median, min-max)",
@@ -357,7 +365,7 @@ def table(payload: dict, summary: dict) -> str:
     ]
     body = []
     for name, cfg in payload["configs"].items():
-        model = f"{cfg['model']} {cfg['resize']}x{cfg['resize']}"
+        model = f"{MODEL_NAMES.get(cfg['model'], cfg['model'])} {cfg['resize']}x{cfg['resize']}"
         for variant in VARIANTS:
             r = summary[name]["rows"][variant]
             body.append(
@@ -367,6 +375,7 @@ def table(payload: dict, summary: dict) -> str:
                     _num(r["images_per_s"]),
                     f"{_num(min(r['images_per_s_all']))}-{_num(max(r['images_per_s_all']))}",
                     f"{r['epoch_s']:.2f}",
+                    f"{r['cpu_epoch_s']:.2f}" if "cpu_epoch_s" in r else "-",
                     f"{r['loader_s']:.3f}",
                     f"{r['setup_s']:.2f}",
                     f"{r['acc']:.3f} ({min(r['acc_all']):.3f}-{max(r['acc_all']):.3f})",
@@ -481,7 +490,7 @@ def setup_table(payload: dict) -> str:
         batches = -(-cfg["n_train"] // cfg["batch_size"])
         body.append(
             [
-                cfg["model"],
+                MODEL_NAMES.get(cfg["model"], cfg["model"]),
                 f"{cfg['resize']}x{cfg['resize']}",
                 cfg["batch_size"],
                 f"{cfg['n_train']} / {cfg['n_val']}",
@@ -496,7 +505,9 @@ def setup_table(payload: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes and one run each: a smoke test")
-    parser.add_argument("--repeats", type=int, default=None, help="runs per variant (default 3, quick 1)")
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="runs per variant (default: lenet 5, resnet18 3; quick 1)"
+    )
     parser.add_argument("--models", default="lenet,resnet18", help="comma-separated subset of: lenet,resnet18")
     parser.add_argument(
         "--threads",
@@ -516,15 +527,17 @@ def main() -> None:
         child(args.child, table_of[args.config], args.root, args.out, args.threads, args.seed)
         return
     configs = {k: table_of[k] for k in args.models.split(",")}
-    repeats = args.repeats or (1 if args.quick else 3)
+    if args.repeats:
+        configs = {k: replace(c, repeats=args.repeats) for k, c in configs.items()}
+    repeats = ", ".join(f"{k} {c.repeats}" for k, c in configs.items())
     info = machine()
-    print(f"trainers: {', '.join(configs)}; {repeats} run(s) per variant, interleaved", flush=True)
+    print(f"trainers: run(s) per variant: {repeats}; interleaved", flush=True)
     tic = time.perf_counter()
     checks = thread_check(rounds=2 if args.quick else 5, steps=5 if args.quick else 15)
     if checks:
         ms = checks["median_step_ms"]
         print("thread check (LeNet step, batch 128): " + ", ".join(f"{k} thread(s) {v:.1f} ms" for k, v in ms.items()))
-    payload = measure(configs, repeats, args.quick, args.threads, log=lambda s: print(s, flush=True))
+    payload = measure(configs, args.quick, args.threads, log=lambda s: print(s, flush=True))
     payload["thread_check"] = checks
     payload["layout_check"] = layout_check(configs, args.threads, rounds=2 if args.quick else 4)
     for name, r in payload["layout_check"].items():

@@ -90,6 +90,12 @@ def peak_rss_mb(children: bool = False) -> float:
     return kb / 1024 if platform.system() == "Linux" else kb / 2**20  # macOS reports bytes
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and of its finished (waited-for) child processes."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def write_json(path: Path, payload: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2))
