@@ -10,7 +10,7 @@ repeated inside a round so one round lasts at least ~20 ms. The loop is skipped 
 time (from the previous size, times the growth in output positions) exceeds ``--loop-limit`` seconds.
 All three results are checked to agree before anything is timed.
 
-    python benchmarks/bench_corr2d.py            # about a minute; writes benchmarks/corr2d.png
+    python benchmarks/bench_corr2d.py            # about 30 s; writes benchmarks/corr2d.png
     python benchmarks/bench_corr2d.py --quick    # sizes 8..64, a few seconds
 """
 

@@ -16,7 +16,7 @@ The initial weights are the same in every run; run r shuffles the training set w
 so the spread of the accuracies over the runs shows how much shuffling alone moves them.
 The table reports medians over the runs.
 
-    python benchmarks/bench_trainers.py            # full: about 8 minutes on 2 cores
+    python benchmarks/bench_trainers.py            # full: about 4-5 minutes on 2 cores
     python benchmarks/bench_trainers.py --quick    # smoke run: tiny sizes, one run each, well under a minute
 """
 
@@ -70,8 +70,8 @@ CONFIGS = {
     # rate gets it off the plateau within six epochs, so that the accuracy column means something.
     # Five runs each: LeNet runs are short, and the d2lcore / loop ratio sits close to the 10% line.
     "lenet": Config("lenet", "lenet", 28, 128, 10000, 2000, 6, 0.9, repeats=5),
-    # ResNet-18 at 48x48 (the book trains at 96x96 on a GPU): 6 batches of 64 per epoch, so that one run
-    # takes tens of seconds on a CPU core.
+    # ResNet-18 at 48x48 (the book trains at 96x96 on a GPU): 6 batches of 64 per epoch, so that fit() takes
+    # about 5 s and a whole run (process start, data, fit, evaluation) about 10-15 s on a CPU core.
     "resnet18": Config("resnet18", "resnet18", 48, 64, 384, 256, 2, 0.05),
 }
 QUICK = {

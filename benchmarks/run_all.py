@@ -1,6 +1,6 @@
 """Run every benchmark (trainers, corr2d, then the notebooks, last) and write benchmarks/RESULTS.md.
 
-    python benchmarks/run_all.py                 # what `make bench` runs: about 15 minutes on 2 cores
+    python benchmarks/run_all.py                 # what `make bench` runs: 8-15 minutes on 2 cores
     python benchmarks/run_all.py --quick         # smoke run of every script; writes benchmarks/out/RESULTS-quick.md
     python benchmarks/run_all.py --report-only   # rebuild RESULTS.md from the JSON of the last run
 
@@ -58,8 +58,8 @@ def trainers_section(t: dict) -> list[str]:
         "",
         bench_trainers.setup_table(t),
         "",
-        "The number of training images is capped (batches per epoch above) so that one run takes seconds to tens "
-        "of seconds on a CPU core"
+        "The number of training images is capped (batches per epoch above) so that one run takes seconds, not "
+        "minutes, on a CPU core"
         + "".join(
             f"; ResNet-18 is trained at {c['resize']}x{c['resize']} rather than the book's 96x96"
             for c in t["configs"].values()
