@@ -533,7 +533,7 @@ def main() -> None:
     info = machine()
     print(f"trainers: run(s) per variant: {repeats}; interleaved", flush=True)
     tic = time.perf_counter()
-    checks = thread_check(rounds=2 if args.quick else 5, steps=5 if args.quick else 15)
+    checks = thread_check(rounds=2 if args.quick else 4, steps=5 if args.quick else 12, budget_s=20.0)
     if checks:
         ms = checks["median_step_ms"]
         print("thread check (LeNet step, batch 128): " + ", ".join(f"{k} thread(s) {v:.1f} ms" for k, v in ms.items()))

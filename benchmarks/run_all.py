@@ -377,6 +377,29 @@ def notebooks_section(nb: dict) -> list[str]:
         ),
         "",
     ]
+    results = nb["results"]
+    if results:
+        slow = max(results, key=lambda name: results[name]["quick"]["seconds"])
+        sec = results[slow]["quick"]["seconds"]
+        text = f"The slowest notebook is {slow}: {sec:.0f} s, {100 * sec / total:.0f}% of the total."
+        single = results[slow].get("quick_1thread")
+        if single and single["status"] == "ok":
+            ratio = sec / single["seconds"]
+            text += (
+                f" Executed once more with `OMP_NUM_THREADS=1` (one run each, minutes apart), it took "
+                f"{single['seconds']:.0f} s"
+                + (
+                    f", {ratio:.1f}x less: most of its default-thread time went to torch's two OpenMP threads "
+                    "waiting for each other while other jobs held the cores (see *Threads* in part 1), not to "
+                    "computing. On a shared machine like this one, running the notebook kernels with one thread "
+                    "(`OMP_NUM_THREADS=1`, or `torch.set_num_threads(1)`) would cut the course's quick-mode time; "
+                    "on an idle machine two threads are the faster choice."
+                    if ratio > 1.5
+                    else f" ({ratio:.1f}x): its time is real work, not thread contention, so its quick-mode "
+                    "budget (batches, epochs, image size) is what would need trimming to bring it down."
+                )
+            )
+        lines += [text, ""]
     if nb["not_listed"]:
         lines += [f"Notebooks present but not in the README's table: {', '.join(nb['not_listed'])}.", ""]
     return lines
@@ -395,7 +418,12 @@ def write_results(path: Path, trainers: dict | None, corr2d: dict | None, notebo
         "## Machine",
         "",
         *machine_lines(info),
-        f"- total time of this `make bench`: {meta['seconds'] / 60:.1f} min",
+        f"- total time of this `make bench`: {meta['seconds'] / 60:.1f} min"
+        + (
+            f", of which {notebooks['seconds'] / 60:.1f} min executing the notebooks"
+            if notebooks and notebooks.get("seconds")
+            else ""
+        ),
     ]
     first = start_load[0] if start_load else None
     shared = (first is not None and first > 0.5) or (loads and max(x[0] for x in loads) > 2.5)
