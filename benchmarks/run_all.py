@@ -48,7 +48,7 @@ def trainers_section(t: dict) -> list[str]:
         "Same network architecture, same images, batch size, learning rate, SGD and number of epochs in all three "
         "variants; each run is a fresh process, and the variants were interleaved "
         f"with a rotating order (A B C, B C A, C A B, ...). **Runs per variant: "
-        f"{', '.join(f'{k} {v}' for k, v in t['repeats'].items())}; the table shows "
+        f"{', '.join(f'{nm(k)} {v}' for k, v in t['repeats'].items())}; the table shows "
         f"medians** (min-max over the runs next to them). Every run used **torch threads: "
         f"{t['runs'][0]['threads']}** (`torch.set_num_threads`; see *Threads* below for why). Initial weights are "
         "identical in every run; run r shuffles the training set with seed r in all three variants, so the "
@@ -248,7 +248,7 @@ def _layout_text(layout: dict) -> str:
     text = (
         "d2lcore keeps the default layout. "
         + (
-            f"`channels_last` gave {100 * (gains[best] - 1):.0f}% on {best}'s step here, "
+            f"`channels_last` gave {100 * (gains[best] - 1):.0f}% on {nm(best)}'s step here, "
             if gains[best] > 1.05
             else "`channels_last` made no difference worth having here, "
         )
@@ -361,8 +361,11 @@ def notebooks_section(nb: dict) -> list[str]:
         "`D2LCORE_QUICK=1 jupyter nbconvert --to notebook --execute` into a temporary folder (kernel start-up "
         "included; torch's default thread count, as a student would run it). Notebooks whose quick run took at "
         f"most {nb['full_max_quick_s']:.0f} s were then executed in full mode (`D2LCORE_QUICK=0`) while the "
-        "time budget of `make bench` allowed. Single runs on a shared machine: read differences of a few seconds as "
-        "noise.",
+        "time budget of `make bench` allowed, each stopped after 3x its quick time + 30 s or when the budget ran "
+        "out (*timeout*: a notebook that trains for real in full mode). Single runs on a shared machine: read "
+        "differences of a few seconds as noise, and expect a training notebook to take several times longer "
+        "while other jobs hold the cores, since the kernels use torch's default two threads (see *Threads* in "
+        "part 1).",
         "",
         bench_notebooks.table(nb),
         "",
