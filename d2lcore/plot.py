@@ -139,7 +139,7 @@ class ProgressBoard:
             self._handle.update(fig)
 
     def show(self) -> None:
-        """Final drawing: update the live slot in Jupyter, or save nothing and just render elsewhere."""
+        """Final drawing: update the live slot in Jupyter; elsewhere just render (``board.fig`` holds the figure)."""
         if _ipython_display() is not None:
             self.update()
         else:

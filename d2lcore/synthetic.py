@@ -33,8 +33,8 @@ def _templates() -> torch.Tensor:
     long_sleeves = ((y >= 6) & (y <= 23) & (((x >= 3) & (x <= 7)) | ((x >= 20) & (x <= 24)))).float()
     shoulders = _box(6, 8, 3, 24)
     t_shirt = torch.maximum(torso, short_sleeves)
-    trouser = torch.maximum(_box(3, 25, 8, 12), _box(3, 25, 15, 19)) + 0 * _box(3, 6, 8, 19)
-    trouser = torch.maximum(trouser, _box(3, 6, 8, 19))
+    legs = torch.maximum(_box(3, 25, 8, 12), _box(3, 25, 15, 19))
+    trouser = torch.maximum(legs, _box(3, 6, 8, 19))  # waistband
     pullover = torch.maximum(torch.maximum(torso, long_sleeves), shoulders)
     half_width = 3 + (y - 4) * 0.45
     dress = ((y >= 4) & (y <= 25) & ((x - 13.5).abs() <= half_width)).float()
