@@ -58,15 +58,24 @@ class Trainer(HyperParameters):
         num_gpus: 0 forces the CPU; ``None`` (default) uses a GPU when there is one.
         gradient_clip_val: clip the global gradient norm to this value when positive.
         board: draw the live plot of train loss, val loss and val accuracy.
+        quick_epochs: a different cap for quick mode, for models cheap enough to afford more epochs.
     """
 
     def __init__(
-        self, max_epochs: int, num_gpus: int | None = None, gradient_clip_val: float = 0.0, board: bool = True
+        self,
+        max_epochs: int,
+        num_gpus: int | None = None,
+        gradient_clip_val: float = 0.0,
+        board: bool = True,
+        quick_epochs: int | None = None,
     ) -> None:
         self.save_hyperparameters()
         self.device = torch.device("cpu") if num_gpus == 0 else config.try_gpu()
-        quick = config.QUICK_BUDGET if config.is_quick() else None
-        self.epochs = min(max_epochs, quick.max_epochs) if quick else max_epochs
+        if config.is_quick():
+            cap = config.QUICK_BUDGET.max_epochs if quick_epochs is None else quick_epochs
+            self.epochs = min(max_epochs, cap)
+        else:
+            self.epochs = max_epochs
         self.history: dict[str, list[float]] = {}
         self.board = ProgressBoard(xlim=(0, self.epochs)) if board else None
 

@@ -61,3 +61,12 @@ def test_board_records_every_epoch(tmp_path, monkeypatch):
     xs, ys = trainer.board.series["val_acc"]
     assert xs == [1.0, 2.0] and len(ys) == 2
     assert {line.get_label() for line in trainer.board.render().axes[0].lines} == {"train_loss", "val_loss", "val_acc"}
+
+
+def test_quick_epoch_cap_can_be_raised_for_cheap_models(monkeypatch):
+    monkeypatch.setenv("D2LCORE_QUICK", "1")
+    assert d2l.Trainer(max_epochs=10).epochs == d2l.QUICK_BUDGET.max_epochs
+    assert d2l.Trainer(max_epochs=10, quick_epochs=8).epochs == 8
+    assert d2l.Trainer(max_epochs=5, quick_epochs=8).epochs == 5
+    monkeypatch.setenv("D2LCORE_QUICK", "0")
+    assert d2l.Trainer(max_epochs=10, quick_epochs=2).epochs == 10
