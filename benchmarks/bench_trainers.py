@@ -386,6 +386,18 @@ def table(payload: dict, summary: dict) -> str:
     return markdown_table(header, body, "ll" + "r" * (len(header) - 2))
 
 
+def timed_step(net, optim, X, y) -> float:
+    """Seconds for one SGD training step (forward, cross-entropy, backward, update) on one batch."""
+    import torch.nn.functional as F
+
+    tic = time.perf_counter()
+    loss = F.cross_entropy(net(X), y)
+    optim.zero_grad()
+    loss.backward()
+    optim.step()
+    return time.perf_counter() - tic
+
+
 def thread_check(rounds: int = 5, steps: int = 15, budget_s: float = 40.0) -> dict:
     """LeNet training steps with one intra-op thread vs torch's default, alternated, in this process.
 
@@ -393,7 +405,6 @@ def thread_check(rounds: int = 5, steps: int = 15, budget_s: float = 40.0) -> di
     region, and a step can take many times longer with two threads than with one. This measures that effect.
     """
     import torch
-    import torch.nn.functional as F
 
     default = torch.get_num_threads()
     if default < 2:
@@ -405,22 +416,14 @@ def thread_check(rounds: int = 5, steps: int = 15, budget_s: float = 40.0) -> di
     X = torch.rand(cfg.batch_size, 1, 28, 28, generator=gen)
     y = torch.randint(0, 10, (cfg.batch_size,), generator=gen)
 
-    def step() -> float:
-        tic = time.perf_counter()
-        loss = F.cross_entropy(net(X), y)
-        optim.zero_grad()
-        loss.backward()
-        optim.step()
-        return time.perf_counter() - tic
-
     per_round: dict[int, list[float]] = {1: [], default: []}
     worst: dict[int, float] = {1: 0.0, default: 0.0}
     start = time.perf_counter()
     for r in range(rounds):
         for threads in (1, default) if r % 2 == 0 else (default, 1):
             torch.set_num_threads(threads)
-            step(), step()  # warm-up
-            times = [step() for _ in range(steps)]
+            timed_step(net, optim, X, y), timed_step(net, optim, X, y)  # warm-up
+            times = [timed_step(net, optim, X, y) for _ in range(steps)]
             per_round[threads].append(median(times) * 1e3)
             worst[threads] = max(worst[threads], max(times) * 1e3)
         if time.perf_counter() - start > budget_s:
@@ -440,7 +443,6 @@ def thread_check(rounds: int = 5, steps: int = 15, budget_s: float = 40.0) -> di
 def layout_check(configs: dict[str, Config], threads: int, rounds: int = 4, budget_s: float = 30.0) -> dict:
     """Median training-step time with contiguous (NCHW) vs ``channels_last`` (NHWC) weights and inputs."""
     import torch
-    import torch.nn.functional as F
 
     default = torch.get_num_threads()
     if threads > 0:
@@ -459,22 +461,14 @@ def layout_check(configs: dict[str, Config], threads: int, rounds: int = 4, budg
                 Xl = X.contiguous(memory_format=torch.channels_last)
             setups[layout] = (net, torch.optim.SGD(net.parameters(), lr=0.01), Xl, y)
 
-        def step(net, optim, Xl, y) -> float:
-            tic = time.perf_counter()
-            loss = F.cross_entropy(net(Xl), y)
-            optim.zero_grad()
-            loss.backward()
-            optim.step()
-            return time.perf_counter() - tic
-
         steps = 20 if cfg.model == "lenet" else 3
         per_round = {layout: [] for layout in setups}
         start = time.perf_counter()
         for r in range(rounds):
             order = list(setups) if r % 2 == 0 else list(setups)[::-1]
             for layout in order:
-                step(*setups[layout])  # warm-up
-                per_round[layout].append(median([step(*setups[layout]) for _ in range(steps)]) * 1e3)
+                timed_step(*setups[layout])  # warm-up
+                per_round[layout].append(median([timed_step(*setups[layout]) for _ in range(steps)]) * 1e3)
             if time.perf_counter() - start > budget_s:
                 break
         out[name] = {"median_step_ms": {k: median(v) for k, v in per_round.items()}, "rounds": len(per_round[layout])}

@@ -61,15 +61,21 @@ def spread(values: Sequence[float]) -> str:
     return f"{min(values):.3g}-{max(values):.3g}"
 
 
-def rss_mb() -> float:
-    """Current resident set size of this process in MiB (Linux /proc; falls back to the peak elsewhere)."""
+def _proc_status_mib(field: str) -> float | None:
+    """A memory field of Linux's /proc/self/status (e.g. ``VmRSS``) in MiB, or None where there is no /proc."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return peak_rss_mb()
+    return None
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process in MiB (Linux /proc; falls back to the peak elsewhere)."""
+    current = _proc_status_mib("VmRSS")
+    return current if current is not None else peak_rss_mb()
 
 
 def peak_rss_mb(children: bool = False) -> float:
@@ -79,12 +85,9 @@ def peak_rss_mb(children: bool = False) -> float:
     freshly started benchmark process does not inherit the peak of the process that launched it.
     """
     if not children:
-        try:
-            for line in Path("/proc/self/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
+        peak = _proc_status_mib("VmHWM")
+        if peak is not None:
+            return peak
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     kb = resource.getrusage(who).ru_maxrss
     return kb / 1024 if platform.system() == "Linux" else kb / 2**20  # macOS reports bytes
