@@ -4,7 +4,19 @@ Use it as ``import d2lcore as d2l``.
 """
 
 from .config import QUICK_BUDGET, data_root, describe, is_offline, is_quick, num_gpus, pick, train_resize, try_gpu
-from .data import TEXT_LABELS, DataModule, FashionMNIST, ImageSet, TensorLoader, load_fashion_mnist
+from .data import (
+    DIGIT_LABELS,
+    MNIST,
+    TEXT_LABELS,
+    DataModule,
+    DataUnavailableError,
+    FashionMNIST,
+    ImageSet,
+    TensorLoader,
+    balanced_subset,
+    find_data,
+    load_dataset,
+)
 from .models import VGG, VGG11_ARCH, LeNet, Residual, ResNet, ResNet18, ResNeXtBlock, vgg_block
 from .module import Classifier, HyperParameters, Module, add_to_class, init_cnn, num_params
 from .ops import (
@@ -19,6 +31,7 @@ from .ops import (
     pool2d_fast,
 )
 from .plot import ProgressBoard, plot, set_figsize, show_feature_maps, show_images
+from .records import full_mode_record, load_records
 from .train import Trainer, evaluate_accuracy, load_model, save_model
 
 COURSE_REPO = "d2l-cnn/cnn-course"

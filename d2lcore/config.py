@@ -6,6 +6,7 @@ This is the single place that knows about ``D2LCORE_QUICK``; everything else ask
 from __future__ import annotations
 
 import os
+import platform
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,18 @@ def is_quick() -> bool:
 
 
 def is_offline() -> bool:
-    """True when ``D2LCORE_OFFLINE`` forbids any download attempt."""
+    """True when ``D2LCORE_OFFLINE`` forbids any download attempt (the data must already be on disk)."""
     return _flag("D2LCORE_OFFLINE")
 
 
+def default_data_root() -> Path:
+    """Where downloads go when ``D2LCORE_DATA`` is not set: ``~/.cache/d2lcore``."""
+    return Path.home() / ".cache" / "d2lcore"
+
+
 def data_root() -> Path:
-    """Folder for data sets: ``D2LCORE_DATA`` or ``~/.cache/d2lcore``."""
-    return Path(os.environ.get("D2LCORE_DATA", Path.home() / ".cache" / "d2lcore")).expanduser()
+    """Folder for data sets: ``D2LCORE_DATA`` or the default cache."""
+    return Path(os.environ.get("D2LCORE_DATA", default_data_root())).expanduser()
 
 
 def pick(full, quick):
@@ -65,6 +71,18 @@ def train_resize(gpu: int, cpu: int) -> int:
     """Image side to train at: the book's size on a GPU, a smaller one on a CPU, capped in quick mode."""
     side = gpu if num_gpus() else cpu
     return min(side, QUICK_BUDGET.max_resize) if is_quick() else side
+
+
+def device_name(device: torch.device) -> str:
+    """The GPU's name for a CUDA device, else the CPU model (from ``/proc/cpuinfo`` on Linux)."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    try:
+        with open("/proc/cpuinfo") as f:
+            models = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+    except OSError:
+        models = []
+    return f"{models[0]}, {len(models)} cores" if models else platform.processor() or "CPU"
 
 
 def describe() -> str:

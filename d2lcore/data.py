@@ -1,4 +1,8 @@
-"""Fashion-MNIST as a data module: real files through torchvision, or a clearly announced offline stand-in.
+"""Fashion-MNIST and MNIST as data modules, loaded from the real files by torchvision's own loader.
+
+Where the files come from, in order: a copy already under ``D2LCORE_DATA`` (which may be read-only) or in the
+default cache, else torchvision's download when the machine is online. Offline with no copy, loading stops at
+once with :class:`DataUnavailableError`, which says how to provide the files; nothing waits on a network timeout.
 
 Images are kept as one uint8 tensor and batched by slicing, so an epoch costs no per-image Python work;
 resizing is done once when the resized set is small, otherwise per batch with ``F.interpolate``.
@@ -7,6 +11,7 @@ resizing is done once when the resized set is small, otherwise per batch with ``
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -18,12 +23,15 @@ import torchvision
 
 from . import config
 from .module import HyperParameters
-from .synthetic import make_fashion_standin
 
 TEXT_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot")
-REAL = "Fashion-MNIST"
-STANDIN = "synthetic Fashion-MNIST stand-in"
+DIGIT_LABELS = tuple(str(d) for d in range(10))
 _RESIZE_ONCE_LIMIT = 512 * 2**20  # bytes of uint8 images we are happy to hold resized in memory
+_PROBE_TIMEOUT = 3.0  # seconds to wait for a download mirror before calling the machine offline
+
+
+class DataUnavailableError(RuntimeError):
+    """The data set is neither on disk nor downloadable (offline)."""
 
 
 class DataModule(HyperParameters):
@@ -92,9 +100,13 @@ class TensorLoader:
             yield self.data.batch(order[start : start + self.batch_size])
 
 
-def _download_reachable(timeout: float = 3.0) -> bool:
-    """Can we open a socket to torchvision's Fashion-MNIST mirror within ``timeout`` seconds?"""
-    for mirror in torchvision.datasets.FashionMNIST.mirrors:
+# Display name -> torchvision class. Both keep their files under <root>/<class name>/raw/.
+DATASETS = {"Fashion-MNIST": torchvision.datasets.FashionMNIST, "MNIST": torchvision.datasets.MNIST}
+
+
+def _download_reachable(dataset: type, timeout: float = _PROBE_TIMEOUT) -> bool:
+    """Can we open a socket to one of the data set's download mirrors within ``timeout`` seconds?"""
+    for mirror in dataset.mirrors:
         url = mirror if isinstance(mirror, str) else mirror[0]
         parsed = urllib.parse.urlparse(url)
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
@@ -106,80 +118,144 @@ def _download_reachable(timeout: float = 3.0) -> bool:
     return False
 
 
-def _load_real(root: Path, train: bool) -> tuple[torch.Tensor, torch.Tensor] | None:
-    """The real split through torchvision, downloading only when the mirror answers quickly."""
-    try:
-        ds = torchvision.datasets.FashionMNIST(root=root, train=train, download=False)
-    except RuntimeError:
-        if config.is_offline() or not _download_reachable():
-            return None
-        old_timeout = socket.getdefaulttimeout()
-        socket.setdefaulttimeout(30)
-        try:
-            ds = torchvision.datasets.FashionMNIST(root=root, train=train, download=True)
-        except Exception:
-            return None
-        finally:
-            socket.setdefaulttimeout(old_timeout)
-    return ds.data, ds.targets
+def _how_to_get(name: str, roots: Sequence[Path]) -> str:
+    folder = DATASETS[name].__name__
+    searched = " and ".join(str(r / folder / "raw") for r in roots)
+    return (
+        f"{name} is not on this machine (looked in {searched}) and cannot be downloaded"
+        + (" (D2LCORE_OFFLINE is set)." if config.is_offline() else " (no download mirror answered: offline?).")
+        + "\nTo provide it, do one of these:\n"
+        f'  * run once with internet access: python -c "import d2lcore as d2l; d2l.{_class_name(name)}()"'
+        f" (downloads into the first writable of those folders);\n"
+        f"  * copy torchvision's four raw files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+        f"t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte) into {roots[0] / folder / 'raw'};\n"
+        "  * or set D2LCORE_DATA to a folder that already holds them (it may be read-only)."
+    )
 
 
-def load_fashion_mnist(
-    root: Path | None = None,
-) -> tuple[str, tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
-    """(source name, (train images, labels), (val images, labels)): real data if possible, else the stand-in."""
-    root = Path(root) if root is not None else config.data_root()
-    train, val = _load_real(root, True), None
-    if train is not None:
-        val = _load_real(root, False)
-    if train is not None and val is not None:
-        return REAL, train, val
-    return STANDIN, *_standin_splits()
+def _class_name(name: str) -> str:
+    return name.replace("-", "")
+
+
+def _candidate_roots(root: Path | None) -> list[Path]:
+    roots = [Path(root)] if root is not None else [config.data_root()]
+    if config.default_data_root() not in roots:
+        roots.append(config.default_data_root())
+    return roots
 
 
 @functools.cache
-def _standin_splits() -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
-    """The stand-in's train and validation splits, generated once per process (read-only afterwards)."""
-    return make_fashion_standin(60000, seed=0), make_fashion_standin(10000, seed=1)
+def _read(name: str, root: Path, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """One split from ``root`` (raises RuntimeError when the files are not there). Cached: read once per process."""
+    ds = DATASETS[name](root=root, train=train, download=False)
+    return ds.data, ds.targets
+
+
+def find_data(name: str = "Fashion-MNIST", root: str | Path | None = None) -> Path:
+    """The folder that holds ``name``'s files, downloading them once if needed and possible.
+
+    Raises :class:`DataUnavailableError` (with instructions) when the files are absent and cannot be downloaded.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of {sorted(DATASETS)}")
+    roots = _candidate_roots(Path(root) if root is not None else None)
+    for candidate in roots:
+        if _has_files(name, candidate):
+            return candidate
+    if config.is_offline() or not _download_reachable(DATASETS[name]):
+        raise DataUnavailableError(_how_to_get(name, roots))
+    target = next((r for r in roots if _writable(r)), None)
+    if target is None:
+        raise DataUnavailableError(
+            f"none of {', '.join(map(str, roots))} is writable: set D2LCORE_DATA to a folder you can write"
+        )
+    old_timeout = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(30)
+    try:
+        DATASETS[name](root=target, train=True, download=True)
+        DATASETS[name](root=target, train=False, download=True)
+    except Exception as err:
+        raise DataUnavailableError(
+            f"downloading {name} into {target} failed ({err})\n" + _how_to_get(name, roots)
+        ) from err
+    finally:
+        socket.setdefaulttimeout(old_timeout)
+    return target
+
+
+def _has_files(name: str, root: Path) -> bool:
+    """Are all four raw files of ``name`` under ``root/<class name>/raw``?"""
+    dataset = DATASETS[name]
+    raw = root / dataset.__name__ / "raw"
+    return all((raw / Path(file).stem).is_file() for file, _ in dataset.resources)
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def load_dataset(
+    name: str = "Fashion-MNIST", root: str | Path | None = None
+) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """((train images, labels), (test images, labels)) of ``name`` as uint8 ``N x 28 x 28`` and int64 tensors."""
+    folder = find_data(name, root)
+    return _read(name, folder, True), _read(name, folder, False)
+
+
+def balanced_subset(labels: torch.Tensor, size: int, num_classes: int = 10) -> torch.Tensor:
+    """Indices (in file order) of the first ``size // num_classes`` examples of every class: deterministic."""
+    per_class = size // num_classes
+    picks = [(labels == c).nonzero().flatten()[:per_class] for c in range(num_classes)]
+    if min(len(p) for p in picks) < per_class:
+        raise ValueError(f"some class has fewer than {per_class} examples: cannot draw a balanced subset of {size}")
+    return torch.cat(picks).sort().values
 
 
 class FashionMNIST(DataModule):
-    """The Fashion-MNIST data set (or its offline stand-in) with the book's interface.
+    """The Fashion-MNIST data set (Xiao, Rasul and Vollgraf, 2017) with the book's interface.
 
-    In quick mode the splits are cut to ``config.QUICK_BUDGET`` sizes. The constructor prints which data set is
-    in use, so nobody mistakes stand-in results for Fashion-MNIST ones.
+    The test split serves as validation set, as in the book. In quick mode both splits are cut to
+    class-balanced subsets of ``config.QUICK_BUDGET`` sizes. The constructor prints one line naming the data
+    set, the sizes and the image size.
     """
+
+    dataset = "Fashion-MNIST"
+    labels = TEXT_LABELS
 
     def __init__(
         self, batch_size: int = 64, resize: int | Sequence[int] = (28, 28), root: str | Path | None = None
     ) -> None:
         self.save_hyperparameters()
         size = (resize, resize) if isinstance(resize, int) else (int(resize[0]), int(resize[1]))
-        self.source, (Xtr, ytr), (Xva, yva) = load_fashion_mnist(root)
-        if config.is_quick():
-            Xtr, ytr = Xtr[: config.QUICK_BUDGET.train_size], ytr[: config.QUICK_BUDGET.train_size]
-            Xva, yva = Xva[: config.QUICK_BUDGET.val_size], yva[: config.QUICK_BUDGET.val_size]
+        (Xtr, ytr), (Xva, yva) = load_dataset(self.dataset, root)
+        self.quick = config.is_quick()
+        if self.quick:
+            train_idx = balanced_subset(ytr, config.QUICK_BUDGET.train_size)
+            val_idx = balanced_subset(yva, config.QUICK_BUDGET.val_size)
+            Xtr, ytr, Xva, yva = Xtr[train_idx], ytr[train_idx], Xva[val_idx], yva[val_idx]
         self.train = ImageSet(Xtr, ytr, size)
         self.val = ImageSet(Xva, yva, size)
         print(self.describe())
 
     @property
-    def is_standin(self) -> bool:
-        return self.source == STANDIN
+    def source(self) -> str:
+        """Name of the data set in use."""
+        return self.dataset
 
     def describe(self) -> str:
         h, w = self.train.resize
-        text = f"data: {self.source}, {len(self.train)} train / {len(self.val)} val images at {h}x{w}"
-        if self.is_standin:
-            text += (
-                "\n  NOTE: the real Fashion-MNIST files were not found and could not be downloaded (offline?), so"
-                "\n  this run uses a procedurally generated look-alike. Accuracies are NOT Fashion-MNIST results."
-            )
-        return text
+        sizes = f"{len(self.train):,} train / {len(self.val):,} val images"
+        if self.quick:
+            return f"data: {self.dataset}, quick-mode subset ({sizes}, class-balanced) at {h}x{w}"
+        return f"data: {self.dataset} ({sizes}) at {h}x{w}"
 
     def text_labels(self, indices: Sequence[int] | torch.Tensor) -> list[str]:
         """Class names for integer labels."""
-        return [TEXT_LABELS[int(i)] for i in indices]
+        return [self.labels[int(i)] for i in indices]
 
     def get_dataloader(self, train: bool) -> TensorLoader:
         return TensorLoader(self.train if train else self.val, self.batch_size, shuffle=train)
@@ -193,3 +269,10 @@ class FashionMNIST(DataModule):
         X, y = batch
         n = nrows * ncols
         return show_images(X[:n].squeeze(1), nrows, ncols, titles=list(labels) or self.text_labels(y[:n]))
+
+
+class MNIST(FashionMNIST):
+    """The original MNIST handwritten digits (LeCun et al., 1998), with the same interface as FashionMNIST."""
+
+    dataset = "MNIST"
+    labels = DIGIT_LABELS

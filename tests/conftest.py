@@ -1,16 +1,32 @@
-"""Shared test set-up: never touch the network, draw off-screen, seed everything."""
+"""Shared test set-up: the real data sets found (or fetched once) before anything runs, off-screen drawing, seeds."""
 
 import os
+from pathlib import Path
 
 import matplotlib
 import pytest
 import torch
 
-# Set before nbval starts any kernel, so notebooks inherit them: a bare `pytest` checks the quick, offline run
-# that the committed outputs come from. (Export D2LCORE_QUICK=0 to check a full run.)
-os.environ.setdefault("D2LCORE_OFFLINE", "1")
+# `../shared/data` beside the clone holds the real files on development machines and in CI (no internet there).
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+if "D2LCORE_DATA" not in os.environ and SHARED_DATA.is_dir():
+    os.environ["D2LCORE_DATA"] = str(SHARED_DATA)
+# Set before nbval starts any kernel, so notebooks inherit it: a bare `pytest` checks the quick run that the
+# committed outputs come from. (Export D2LCORE_QUICK=0 to check a full run.)
 os.environ.setdefault("D2LCORE_QUICK", "1")
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend
+
+
+def pytest_sessionstart(session):
+    """Find both data sets (downloading them once on an online machine) or stop at once, saying how to get them."""
+    from d2lcore.data import DataUnavailableError, find_data
+
+    try:
+        for name in ("Fashion-MNIST", "MNIST"):
+            find_data(name)
+    except DataUnavailableError as err:
+        pytest.exit(f"the tests need the real data sets.\n{err}", returncode=4)
+    os.environ["D2LCORE_OFFLINE"] = "1"  # the files are here now: no test or notebook kernel touches the network
 
 
 @pytest.fixture(autouse=True)

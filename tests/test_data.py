@@ -1,55 +1,154 @@
-"""The Fashion-MNIST data module: offline stand-in, batching, resizing, labels."""
+"""The data modules: the real Fashion-MNIST and MNIST, where the files come from, batching, resizing, labels."""
+
+import struct
+from pathlib import Path
 
 import pytest
 import torch
+import torchvision
 
 import d2lcore as d2l
 from d2lcore import config
-from d2lcore.synthetic import make_fashion_standin
+from d2lcore import data as data_module
 
 
-def test_standin_is_reproducible_and_balanced():
-    X1, y1 = make_fashion_standin(2000, seed=3)
-    X2, y2 = make_fashion_standin(2000, seed=3)
-    assert X1.dtype == torch.uint8 and X1.shape == (2000, 28, 28)
-    assert torch.equal(X1, X2) and torch.equal(y1, y2)
-    counts = torch.bincount(y1, minlength=10)
-    assert counts.min() > 150 and counts.max() < 250
+def _write_idx(raw, prefix, images, labels):
+    """Write tensors as torchvision's raw IDX files (the format of the original distribution)."""
+    raw.mkdir(parents=True, exist_ok=True)
+    n, h, w = images.shape
+    (raw / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, n, h, w) + images.numpy().tobytes())
+    (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(
+        struct.pack(">II", 2049, n) + labels.to(torch.uint8).numpy().tobytes()
+    )
 
 
-def test_standin_classes_differ_but_overlap():
-    X, y = make_fashion_standin(5000, seed=0)
-    means = torch.stack([X[y == c].float().mean(0) for c in range(10)])
-    dist = torch.cdist(means.flatten(1), means.flatten(1))
-    assert dist[~torch.eye(10, dtype=bool)].min() > 50  # every class has its own mean picture
-    # ... but a nearest-class-mean classifier is far from perfect: the task is not trivial.
-    pred = torch.cdist(X.float().flatten(1), means.flatten(1)).argmin(1)
-    assert 0.3 < (pred == y).float().mean() < 0.9
+def _forge(root, folder="FashionMNIST", n=20, fill=None):
+    """Small fake raw files under root/folder/raw; returns the training images written."""
+    gen = torch.Generator().manual_seed(n)
+    if fill is None:
+        X = torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8, generator=gen)
+    else:
+        X = torch.full((n, 28, 28), fill, dtype=torch.uint8)
+    y = torch.arange(n) % 10
+    _write_idx(root / folder / "raw", "train", X, y)
+    _write_idx(root / folder / "raw", "t10k", X[:10], y[:10])
+    return X
 
 
-def test_offline_uses_standin_and_says_so(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("D2LCORE_OFFLINE", "1")
-    monkeypatch.delenv("D2LCORE_QUICK", raising=False)
-    data = d2l.FashionMNIST(batch_size=256, root=tmp_path)
-    out = capsys.readouterr().out
-    assert data.is_standin and "stand-in" in out and "NOT Fashion-MNIST" in out
-    assert len(data.train) == 60000 and len(data.val) == 10000
+@pytest.fixture
+def no_network(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("no network access allowed here")
+
+    monkeypatch.setattr("socket.create_connection", forbidden)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty default cache (``~/.cache/d2lcore``) under a temporary home."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return tmp_path / "home" / ".cache" / "d2lcore"
+
+
+def test_real_fashion_mnist_full(monkeypatch, capsys):
+    monkeypatch.setenv("D2LCORE_QUICK", "0")
+    data = d2l.FashionMNIST(batch_size=256)
+    assert capsys.readouterr().out == "data: Fashion-MNIST (60,000 train / 10,000 val images) at 28x28\n"
+    assert data.val.labels[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]  # the test split's first labels
+    assert torch.bincount(data.train.labels).tolist() == [6000] * 10
+    assert round(data.train.images.float().mean().item() / 255, 4) == 0.2860
     X, y = next(iter(data.train_dataloader()))
-    assert X.shape == (256, 1, 28, 28) and X.dtype == torch.float32 and X.min() >= 0 and X.max() <= 1
+    assert X.shape == (256, 1, 28, 28) and X.dtype == torch.float32 and 0 <= X.min() and X.max() <= 1
     assert y.dtype == torch.int64 and len(data.train_dataloader()) == 235
 
 
-def test_quick_mode_shrinks_and_resizes(tmp_path, monkeypatch):
+def test_quick_subsets_are_balanced_and_deterministic(monkeypatch, capsys):
     monkeypatch.setenv("D2LCORE_QUICK", "1")
-    data = d2l.FashionMNIST(batch_size=100, resize=(32, 32), root=tmp_path)
-    assert len(data.train) == config.QUICK_BUDGET.train_size and len(data.val) == config.QUICK_BUDGET.val_size
-    X, _ = next(iter(data.val_dataloader()))
+    a, b = d2l.FashionMNIST(), d2l.FashionMNIST()
+    budget = config.QUICK_BUDGET
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"data: Fashion-MNIST, quick-mode subset ({budget.train_size:,} train / {budget.val_size:,} val images, "
+        "class-balanced) at 28x28"
+    )
+    assert torch.bincount(a.train.labels).tolist() == [budget.train_size // 10] * 10
+    assert torch.bincount(a.val.labels).tolist() == [budget.val_size // 10] * 10
+    assert torch.equal(a.train.images, b.train.images) and torch.equal(a.val.labels, b.val.labels)
+    assert a.val.labels[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]  # file order is kept
+
+
+def test_real_mnist(monkeypatch, capsys):
+    monkeypatch.setenv("D2LCORE_QUICK", "0")
+    digits = d2l.MNIST(batch_size=100, resize=32)
+    assert capsys.readouterr().out == "data: MNIST (60,000 train / 10,000 val images) at 32x32\n"
+    assert digits.train.labels[:5].tolist() == [5, 0, 4, 1, 9]
+    assert digits.text_labels([5, 0]) == ["5", "0"]
+    X, _ = next(iter(digits.val_dataloader()))
     assert X.shape == (100, 1, 32, 32)
-    assert config.train_resize(gpu=224, cpu=64) == config.QUICK_BUDGET.max_resize
+
+
+def test_copy_under_d2lcore_data_comes_first_and_may_be_read_only(tmp_path, home, monkeypatch, no_network):
+    ours = tmp_path / "ours"
+    X = _forge(ours, fill=7)
+    _forge(home, fill=200)
+    (ours / "FashionMNIST" / "raw").chmod(0o555)
+    ours.chmod(0o555)
+    monkeypatch.setenv("D2LCORE_DATA", str(ours))
+    try:
+        (Xtr, _), (Xva, _) = d2l.load_dataset("Fashion-MNIST")
+    finally:
+        ours.chmod(0o755)
+    assert torch.equal(Xtr, X) and len(Xva) == 10
+
+
+def test_default_cache_is_the_second_place_to_look(tmp_path, home, monkeypatch, no_network):
+    X = _forge(home, fill=200)
+    monkeypatch.setenv("D2LCORE_DATA", str(tmp_path / "empty"))
+    assert d2l.find_data("Fashion-MNIST") == home
+    assert torch.equal(d2l.load_dataset("Fashion-MNIST")[0][0], X)
+
+
+def test_offline_without_files_fails_at_once_saying_how(tmp_path, home, monkeypatch, no_network):
+    monkeypatch.setenv("D2LCORE_OFFLINE", "1")
+    monkeypatch.setenv("D2LCORE_DATA", str(tmp_path / "empty"))
+    with pytest.raises(d2l.DataUnavailableError) as err:
+        d2l.MNIST()
+    message = str(err.value)
+    assert "MNIST is not on this machine" in message and "D2LCORE_OFFLINE is set" in message
+    assert str(tmp_path / "empty" / "MNIST" / "raw") in message and "D2LCORE_DATA" in message
+
+
+def test_online_without_files_downloads_once_through_torchvision(tmp_path, home, monkeypatch):
+    calls = []
+
+    def download(self):  # stands in for torchvision's download: the same files, written where it writes them
+        calls.append(self.root)
+        _forge(Path(self.root))
+
+    fake = type("FashionMNIST", (torchvision.datasets.FashionMNIST,), {"download": download})
+    monkeypatch.delenv("D2LCORE_OFFLINE")
+    monkeypatch.setenv("D2LCORE_DATA", str(tmp_path / "fresh"))
+    monkeypatch.setitem(data_module.DATASETS, "Fashion-MNIST", fake)
+    monkeypatch.setattr(data_module, "_download_reachable", lambda dataset: True)
+    assert d2l.find_data("Fashion-MNIST") == tmp_path / "fresh"
+    assert d2l.find_data("Fashion-MNIST") == tmp_path / "fresh"
+    assert len(calls) == 2  # train and test split, the first time only
+
+
+def test_balanced_subset_needs_enough_of_every_class():
+    labels = torch.tensor([0, 1, 1, 0, 2, 2, 1])
+    assert d2l.balanced_subset(labels, 6, num_classes=3).tolist() == [0, 1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match="fewer than 3"):
+        d2l.balanced_subset(labels, 9, num_classes=3)
+
+
+def test_unknown_data_set_is_named():
+    with pytest.raises(ValueError, match="unknown data set 'CIFAR'"):
+        d2l.find_data("CIFAR")
 
 
 def test_resize_once_and_per_batch_agree(monkeypatch):
-    X, y = make_fashion_standin(64, seed=0)
+    X = torch.randint(0, 256, (64, 28, 28), dtype=torch.uint8)
+    y = torch.arange(64) % 10
     once = d2l.ImageSet(X, y, (40, 40))
     monkeypatch.setattr("d2lcore.data._RESIZE_ONCE_LIMIT", 0)
     per_batch = d2l.ImageSet(X, y, (40, 40))
@@ -60,7 +159,8 @@ def test_resize_once_and_per_batch_agree(monkeypatch):
 
 
 def test_shuffling_changes_order_but_not_content():
-    X, y = make_fashion_standin(300, seed=0)
+    X = torch.randint(0, 256, (300, 28, 28), dtype=torch.uint8)
+    y = torch.arange(300) % 10
     loader = d2l.TensorLoader(d2l.ImageSet(X, y, (28, 28)), batch_size=64, shuffle=True)
     first = torch.cat([b for _, b in loader])
     second = torch.cat([b for _, b in loader])
@@ -68,43 +168,9 @@ def test_shuffling_changes_order_but_not_content():
     assert torch.equal(first.sort().values, y.sort().values)
 
 
-def test_text_labels_and_grid(tmp_path, monkeypatch):
+def test_text_labels_and_grid(monkeypatch):
     monkeypatch.setenv("D2LCORE_QUICK", "1")
-    data = d2l.FashionMNIST(root=tmp_path)
+    data = d2l.FashionMNIST()
     assert data.text_labels([0, 9, 5]) == ["t-shirt", "ankle boot", "sandal"]
     axes = data.visualize(next(iter(data.val_dataloader())), nrows=2, ncols=4)
-    assert len(axes) == 8 and axes[0].get_title() in d2l.TEXT_LABELS
-
-
-def test_download_is_not_attempted_offline(tmp_path, monkeypatch):
-    monkeypatch.setenv("D2LCORE_OFFLINE", "1")
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("no network access allowed offline")
-
-    monkeypatch.setattr("socket.create_connection", forbidden)
-    source, _, _ = d2l.load_fashion_mnist(tmp_path)
-    assert source == "synthetic Fashion-MNIST stand-in"
-
-
-def test_real_files_are_used_when_present(tmp_path):
-    torchvision = pytest.importorskip("torchvision")
-    raw = tmp_path / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True)
-    X, y = make_fashion_standin(20, seed=5)
-    _write_idx(raw, "train", X, y)
-    _write_idx(raw, "t10k", X[:10], y[:10])
-    source, (Xtr, ytr), (Xva, _) = d2l.load_fashion_mnist(tmp_path)
-    assert source == "Fashion-MNIST" and torch.equal(Xtr, X) and torch.equal(ytr, y) and len(Xva) == 10
-    assert torchvision.datasets.FashionMNIST.resources  # torchvision still knows where the real files live
-
-
-def _write_idx(folder, prefix, images, labels):
-    """Write tensors in the IDX format of the original Fashion-MNIST files."""
-    import struct
-
-    n, h, w = images.shape
-    (folder / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, n, h, w) + images.numpy().tobytes())
-    (folder / f"{prefix}-labels-idx1-ubyte").write_bytes(
-        struct.pack(">II", 2049, n) + labels.to(torch.uint8).numpy().tobytes()
-    )
+    assert [ax.get_title() for ax in axes[:4]] == ["ankle boot", "pullover", "trouser", "trouser"]

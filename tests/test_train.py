@@ -1,4 +1,4 @@
-"""The Trainer learns: loss falls and accuracy beats chance by far on the data set in use."""
+"""The Trainer learns: on the real Fashion-MNIST quick subset the loss falls and accuracy beats chance by far."""
 
 import torch
 from torch import nn
@@ -17,23 +17,24 @@ class SmallCNN(d2l.Classifier):
         )  # fmt: skip
 
 
-def test_trainer_learns_on_quick_data(tmp_path, monkeypatch, capsys):
+def test_trainer_learns_on_quick_data(monkeypatch, capsys):
     monkeypatch.setenv("D2LCORE_QUICK", "1")
-    data = d2l.FashionMNIST(batch_size=64, root=tmp_path)
+    data = d2l.FashionMNIST(batch_size=64)
     model = SmallCNN()
     trainer = d2l.Trainer(max_epochs=10, board=False)
     history = trainer.fit(model, data)
     assert trainer.epochs == d2l.QUICK_BUDGET.max_epochs  # quick mode capped the epochs
+    # Seeds 0-4 on the real quick subset: loss ratio 0.46-0.48, val acc 0.771-0.812; bounds leave a margin.
     assert history["train_loss"][-1] < 0.6 * history["train_loss"][0]
-    assert history["val_acc"][-1] > 0.6  # chance is 0.1
+    assert history["val_acc"][-1] > 0.72  # chance is 0.1
     assert trainer.images_per_second > 0 and "images/s" in capsys.readouterr().out
     acc = d2l.evaluate_accuracy(model, data.val_dataloader())
     assert abs(acc - history["val_acc"][-1]) < 1e-6
 
 
-def test_gradient_clipping_bounds_the_step(tmp_path, monkeypatch):
+def test_gradient_clipping_bounds_the_step(monkeypatch):
     monkeypatch.setenv("D2LCORE_QUICK", "1")
-    data = d2l.FashionMNIST(batch_size=64, root=tmp_path)
+    data = d2l.FashionMNIST(batch_size=64)
     model = SmallCNN(lr=1.0)
     model(next(iter(data.train_dataloader()))[0])
     before = [p.detach().clone() for p in model.parameters()]
@@ -53,9 +54,9 @@ def test_save_and_load_roundtrip(tmp_path):
     torch.testing.assert_close(clone(X), model(X))
 
 
-def test_board_records_every_epoch(tmp_path, monkeypatch):
+def test_board_records_every_epoch(monkeypatch):
     monkeypatch.setenv("D2LCORE_QUICK", "1")
-    data = d2l.FashionMNIST(batch_size=256, root=tmp_path)
+    data = d2l.FashionMNIST(batch_size=256)
     trainer = d2l.Trainer(max_epochs=2)
     trainer.fit(SmallCNN(), data)
     xs, ys = trainer.board.series["val_acc"]
