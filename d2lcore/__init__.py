@@ -31,7 +31,7 @@ from .ops import (
     pool2d_fast,
 )
 from .plot import ProgressBoard, plot, set_figsize, show_feature_maps, show_images
-from .records import full_mode_record, load_records
+from .records import full_mode_record, load_records, results_table
 from .train import Trainer, evaluate_accuracy, load_model, save_model
 
 COURSE_REPO = "d2l-cnn/cnn-course"

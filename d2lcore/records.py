@@ -14,23 +14,28 @@ import re
 import tempfile
 from pathlib import Path
 
+import torch
+
+from . import config
+
 RECORD_PATH = Path(__file__).with_name("full_mode.json")
 
 
 def load_records(path: Path = RECORD_PATH) -> dict[str, dict]:
-    """All recorded full-mode runs, keyed by notebook name (e.g. ``"8.2_vgg"``)."""
+    """All recorded full-mode runs, keyed by notebook name and device type (e.g. ``"8.2_vgg/cpu"``)."""
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def full_mode_record(notebook: str, path: Path = RECORD_PATH) -> dict:
-    """The recorded full-mode run of ``notebook`` (its file name without ``.ipynb``)."""
+def full_mode_record(notebook: str, device: str = "cpu", path: Path = RECORD_PATH) -> dict:
+    """The recorded full-mode run of ``notebook`` (its file name without ``.ipynb``) on ``device`` (cpu or cuda)."""
     records = load_records(path)
-    if notebook not in records:
+    key = f"{notebook}/{device}"
+    if key not in records:
         raise KeyError(
-            f"no full-mode record for {notebook!r} in {path.name} (recorded: {sorted(records)}); "
+            f"no full-mode record {key!r} in {path.name} (recorded: {sorted(records)}); "
             f"create it with: python scripts/record_full_mode.py notebooks/{notebook}.ipynb"
         )
-    return records[notebook]
+    return records[key]
 
 
 def update_record(notebook: str, result: dict, path: Path = RECORD_PATH) -> None:
@@ -49,3 +54,55 @@ def _format(records: dict) -> str:
     """Indented JSON with every list of numbers on one line, so a diff of the record stays readable."""
     text = json.dumps(dict(sorted(records.items())), indent=1)
     return re.sub(r"\[\s*([-\d.,\s]+?)\s*\]", lambda m: "[" + re.sub(r"\s+", " ", m.group(1)) + "]", text) + "\n"
+
+
+def _run_column(history: dict, data, trainer, label: str) -> tuple[str, list[str]]:
+    h, w = data.train.resize
+    return label, [
+        f"{len(data.train):,} / {len(data.val):,} at {h}x{w}",
+        str(trainer.epochs),
+        f"{trainer.device.type}, {torch.get_num_threads()} thread(s)",
+        f"{trainer.wall_time:,.0f} s",
+        f"{history['train_loss'][-1]:.3f}",
+        f"{history['val_loss'][-1]:.3f}",
+        f"{history['val_acc'][-1]:.3f}",
+    ]
+
+
+def _record_column(rec: dict) -> tuple[str, list[str]]:
+    h, w = rec["image_size"]
+    return f"full mode, {rec['device']} (recorded {rec['date']})", [
+        f"{rec['train_images']:,} / {rec['val_images']:,} at {h}x{w}",
+        str(rec["epochs"]),
+        f"{rec['device_name']}, {rec['torch_threads']} thread(s)",
+        f"{rec['wall_time_s']:,.0f} s",
+        f"{rec['train_loss']:.3f}",
+        f"{rec['val_loss']:.3f}",
+        f"{rec['val_acc']:.3f}",
+    ]
+
+
+def results_table(notebook: str, history: dict, data, trainer, book: dict[str, str]) -> str:
+    """This run beside the recorded full-mode runs of ``notebook`` and the book's set-up, as a text table.
+
+    ``book`` gives the book's values for the rows it states (``"data"``, ``"epochs"``, ``"device"``, ...);
+    missing rows show ``-``.
+    """
+    rows = ["data (train / val)", "epochs", "device", "training time", "train loss", "val loss", "val acc"]
+    keys = ["data", "epochs", "device", "time", "train loss", "val loss", "val acc"]
+    mode = "quick" if config.is_quick() else "full"
+    columns = [_run_column(history, data, trainer, f"this run ({mode} mode)")]
+    records = load_records()
+    columns += [_record_column(rec) for key, rec in sorted(records.items()) if key.split("/")[0] == notebook]
+    if len(columns) == 1:
+        raise KeyError(
+            f"no full-mode record for {notebook!r}: python scripts/record_full_mode.py notebooks/{notebook}.ipynb"
+        )
+    columns.append(("the book", [book.get(k, "-") for k in keys]))
+    widths = [max(len(rows[i]) for i in range(len(rows)))] + [
+        max(len(title), *(len(v) for v in values)) for title, values in columns
+    ]
+    lines = ["  ".join([" " * widths[0]] + [t.ljust(wd) for (t, _), wd in zip(columns, widths[1:])])]
+    for i, row in enumerate(rows):
+        lines.append("  ".join([row.ljust(widths[0])] + [v[i].ljust(wd) for (_, v), wd in zip(columns, widths[1:])]))
+    return "\n".join(line.rstrip() for line in lines)

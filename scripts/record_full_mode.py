@@ -109,7 +109,7 @@ def main() -> None:
     notebook = args.notebook.resolve()
     log_path = args.log or Path("/tmp") / f"{notebook.stem}.full.log"
     result = record(notebook, log_path)
-    update_record(notebook.stem, result)
+    update_record(f"{notebook.stem}/{result['device'].split(':')[0]}", result)
     print(f"{notebook.name}: val acc {result['val_acc']:.3f} in {result['wall_time_s']} s -> {RECORD_PATH}")
 
 
