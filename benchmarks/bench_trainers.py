@@ -1,7 +1,7 @@
 """Question 1: training speed and memory of d2lcore's Trainer, the book's d2l Trainer and a hand-written loop.
 
 The three variants train the same network (same architecture, same seeded initial weights) on the same images
-(the procedurally generated Fashion-MNIST stand-in, written to disk as torchvision's raw IDX files so the book's
+(the first images of the real Fashion-MNIST, written to disk as torchvision's raw IDX files so the book's
 torchvision loader reads them without a download) with the same batch size, learning rate and number of epochs:
 
 - ``book``:    ``d2l.Trainer`` + ``d2l.FashionMNIST`` of the book's package (``from d2l import torch``):
@@ -82,17 +82,17 @@ QUICK = {
 
 # ----------------------------------------------------------------------------------------------- data on disk
 def write_idx_files(root: Path, cfg: Config) -> Path:
-    """Write the stand-in images as torchvision's raw FashionMNIST IDX files under ``root/data``."""
+    """The first ``n_train`` / ``n_val`` real Fashion-MNIST images as raw IDX files under ``root/data``."""
     import struct
 
     import torch
 
-    from d2lcore.synthetic import make_fashion_standin
+    from d2lcore.data import load_dataset
 
     raw = root / "data" / "FashionMNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    for prefix, n, seed in (("train", cfg.n_train, 0), ("t10k", cfg.n_val, 1)):
-        X, y = make_fashion_standin(n, seed=seed)
+    for prefix, n, (X, y) in zip(("train", "t10k"), (cfg.n_train, cfg.n_val), load_dataset("Fashion-MNIST")):
+        X, y = X[:n], y[:n]
         (raw / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, n, 28, 28) + X.numpy().tobytes())
         labels = y.to(torch.uint8).numpy().tobytes()
         (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, n) + labels)

@@ -52,8 +52,8 @@ def trainers_section(t: dict) -> list[str]:
         f"medians** (min-max over the runs next to them). Every run used **torch threads: "
         f"{t['runs'][0]['threads']}** (`torch.set_num_threads`; see *Threads* below for why). Initial weights are "
         "identical in every run; run r shuffles the training set with seed r in all three variants, so the "
-        "accuracy ranges show what the shuffling alone does. The images are the offline "
-        "stand-in for Fashion-MNIST (`d2lcore.synthetic.make_fashion_standin`), written as torchvision's raw IDX "
+        "accuracy ranges show what the shuffling alone does. The images are the first "
+        "images of the real Fashion-MNIST (from `D2LCORE_DATA`), written as torchvision's raw IDX "
         "files so that the book's `d2l.FashionMNIST` reads them through torchvision without a download.",
         "",
         bench_trainers.setup_table(t),
