@@ -100,3 +100,27 @@ def test_colab_cell_is_a_no_op_here():
     finally:
         del sys_modules["google.colab"]
     assert calls and calls[0][0] == "pip" and d2lcore.COURSE_REPO in calls[0][1]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_come_from_the_real_data(path):
+    for cell in _code_cells(_load(path)):
+        for out in cell["outputs"]:
+            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+            assert not re.search(r"stand-in|look-alike|synthetic", text, re.I), f"{path.name}: {text[:200]}"
+            for line in re.findall(r"^data: .*$", text, re.M):
+                assert re.match(r"data: (Fashion-MNIST|MNIST)[ ,]", line), f"{path.name}: {line}"
+
+
+TRAINING_NOTEBOOKS = ["7.6_lenet", "8.2_vgg", "8.6_resnet"]
+
+
+@pytest.mark.parametrize("name", TRAINING_NOTEBOOKS)
+def test_full_mode_record_holds_a_real_full_run(name):
+    record = d2lcore.full_mode_record(name, "cpu")
+    assert record["data"] == "Fashion-MNIST" and (record["train_images"], record["val_images"]) == (60000, 10000)
+    assert record["epochs"] == 10 and len(record["history"]["val_acc"]) == 10
+    assert record["val_acc"] == record["history"]["val_acc"][-1] and 0.1 < record["val_acc"] < 1
+    assert record["command"].endswith(f"notebooks/{name}.ipynb")
+    nb = _load(ROOT / "notebooks" / f"{name}.ipynb")
+    assert any(f'results_table("{name}"' in _source(c) for c in _code_cells(nb)), f"{name} does not show the record"
