@@ -1,6 +1,7 @@
 """Shared test set-up: the real data sets found (or fetched once) before anything runs, off-screen drawing, seeds."""
 
 import os
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -25,7 +26,8 @@ def pytest_sessionstart(session):
         for name in ("Fashion-MNIST", "MNIST"):
             find_data(name)
     except DataUnavailableError as err:
-        pytest.exit(f"the tests need the real data sets.\n{err}", returncode=4)
+        sys.stderr.write(f"\nThe tests need the real data sets. {err}\n\n")
+        pytest.exit("no data sets: see the message above", returncode=4)
     os.environ["D2LCORE_OFFLINE"] = "1"  # the files are here now: no test or notebook kernel touches the network
 
 
