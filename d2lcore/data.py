@@ -125,16 +125,12 @@ def _how_to_get(name: str, roots: Sequence[Path]) -> str:
         f"{name} is not on this machine (looked in {searched}) and cannot be downloaded"
         + (" (D2LCORE_OFFLINE is set)." if config.is_offline() else " (no download mirror answered: offline?).")
         + "\nTo provide it, do one of these:\n"
-        f'  * run once with internet access: python -c "import d2lcore as d2l; d2l.{_class_name(name)}()"'
+        f'  * run once with internet access: python -c "import d2lcore as d2l; d2l.{folder}()"'
         f" (downloads into the first writable of those folders);\n"
         f"  * copy torchvision's four raw files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
         f"t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte) into {roots[0] / folder / 'raw'};\n"
         "  * or set D2LCORE_DATA to a folder that already holds them (it may be read-only)."
     )
-
-
-def _class_name(name: str) -> str:
-    return name.replace("-", "")
 
 
 def _candidate_roots(root: Path | None) -> list[Path]:
