@@ -32,7 +32,7 @@ from .ops import (
 )
 from .plot import ProgressBoard, plot, set_figsize, show_feature_maps, show_images
 from .records import full_mode_record, load_records, results_table
-from .train import Trainer, evaluate_accuracy, load_model, save_model
+from .train import Trainer, evaluate_accuracy, evaluate_loss, load_model, save_model
 
 COURSE_REPO = "d2l-cnn/cnn-course"
 """GitHub ``owner/name`` of this course: Colab badges and the Colab install cell point here."""

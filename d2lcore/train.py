@@ -192,6 +192,29 @@ def evaluate_accuracy(model: nn.Module, loader, device: torch.device | None = No
     return correct / max(total, 1)
 
 
+def evaluate_loss(model: nn.Module, loader, device: torch.device | None = None, train_mode: bool = False) -> float:
+    """Mean cross-entropy of ``model`` over every batch of ``loader``, without updating it.
+
+    ``train_mode=True`` evaluates with the layers in training mode (dropout active), as the training loss is
+    measured; batch-norm layers then use each batch's statistics, but their running averages are left untouched.
+    """
+    device = device or next(model.parameters()).device
+    was_training = model.training
+    model.train(train_mode)
+    saved = {name: buf.clone() for name, buf in model.named_buffers()}
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            logits = model(X.to(device))
+            total += nn.functional.cross_entropy(logits, y.to(device), reduction="sum").item()
+            count += len(y)
+    with torch.no_grad():
+        for name, buf in model.named_buffers():
+            buf.copy_(saved[name])
+    model.train(was_training)
+    return total / max(count, 1)
+
+
 def save_model(model: nn.Module, path: str | Path) -> Path:
     """Save ``model.state_dict()`` to ``path`` (folders are created)."""
     path = Path(path)

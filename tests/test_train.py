@@ -30,6 +30,7 @@ def test_trainer_learns_on_quick_data(monkeypatch, capsys):
     assert trainer.images_per_second > 0 and "images/s" in capsys.readouterr().out
     acc = d2l.evaluate_accuracy(model, data.val_dataloader())
     assert abs(acc - history["val_acc"][-1]) < 1e-6
+    assert abs(d2l.evaluate_loss(model, data.val_dataloader()) - history["val_loss"][-1]) < 1e-5
 
 
 def test_gradient_clipping_bounds_the_step(monkeypatch):
@@ -71,3 +72,16 @@ def test_quick_epoch_cap_can_be_raised_for_cheap_models(monkeypatch):
     assert d2l.Trainer(max_epochs=5, quick_epochs=8).epochs == 5
     monkeypatch.setenv("D2LCORE_QUICK", "0")
     assert d2l.Trainer(max_epochs=10, quick_epochs=2).epochs == 10
+
+
+def test_evaluate_loss_in_training_mode_leaves_the_model_as_it_was():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Flatten(), nn.Linear(16, 32), nn.BatchNorm1d(32), nn.Dropout(0.5), nn.Linear(32, 3))
+    X, y = torch.randn(64, 4, 4), torch.randint(0, 3, (64,))
+    batches = [(X[:32], y[:32]), (X[32:], y[32:])]
+    state = {k: v.clone() for k, v in net.state_dict().items()}
+    net.eval()
+    expected = nn.functional.cross_entropy(net(X), y).item()
+    assert abs(d2l.evaluate_loss(net, batches) - expected) < 1e-6
+    assert d2l.evaluate_loss(net, batches, train_mode=True) != expected  # dropout and batch statistics at work
+    assert not net.training and all(torch.equal(v, net.state_dict()[k]) for k, v in state.items())
