@@ -21,25 +21,27 @@ from . import config
 RECORD_PATH = Path(__file__).with_name("full_mode.json")
 
 
-def load_records(path: Path = RECORD_PATH) -> dict[str, dict]:
-    """All recorded full-mode runs, keyed by notebook name and device type (e.g. ``"8.2_vgg/cpu"``)."""
+def load_records(path: Path | None = None) -> dict[str, dict]:
+    """All recorded full-mode runs (from ``path``, default the package's record), keyed by notebook and device."""
+    path = path or RECORD_PATH
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def full_mode_record(notebook: str, device: str = "cpu", path: Path = RECORD_PATH) -> dict:
+def full_mode_record(notebook: str, device: str = "cpu", path: Path | None = None) -> dict:
     """The recorded full-mode run of ``notebook`` (its file name without ``.ipynb``) on ``device`` (cpu or cuda)."""
     records = load_records(path)
     key = f"{notebook}/{device}"
     if key not in records:
         raise KeyError(
-            f"no full-mode record {key!r} in {path.name} (recorded: {sorted(records)}); "
+            f"no full-mode record {key!r} in {(path or RECORD_PATH).name} (recorded: {sorted(records)}); "
             f"create it with: python scripts/record_full_mode.py notebooks/{notebook}.ipynb"
         )
     return records[key]
 
 
-def update_record(notebook: str, result: dict, path: Path = RECORD_PATH) -> None:
+def update_record(notebook: str, result: dict, path: Path | None = None) -> None:
     """Replace ``notebook``'s entry, under a file lock, writing a temporary file and renaming it over the record."""
+    path = path or RECORD_PATH
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         records = load_records(path)
