@@ -4,25 +4,30 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+NB      ?=
+QUICK   ?= 1
+# e.g. TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU-only build of PyTorch
+TORCH_INDEX ?=
 
-.PHONY: venv run test lint figures bench site clean
+.PHONY: venv run refresh test lint figures bench site clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV): PyTorch with its CUDA libraries is a download of several GB (once); see the README"
+	@echo "for the smaller CPU-only build. pip shows its progress below."
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.14.1 torchvision==0.29.1
+	$(BIN)/pip install $(TORCH_INDEX) torch==2.14.1 torchvision==0.29.1
 	$(BIN)/pip install --quiet -e ".[dev]"
 	$(BIN)/pip install --quiet --no-deps d2l==1.0.3
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with torch, the notebooks' packages and the test tools
 
-run: $(STAMP)  ## execute every notebook in place (D2LCORE_QUICK=1 make run for the short version)
-	@for nb in $(NOTEBOOKS); do \
-	  echo "==> executing $$nb"; start=$$(date +%s); \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=7200 "$$nb" || exit 1; \
-	  echo "    done in $$(( $$(date +%s) - start )) s"; \
-	done
+run: $(STAMP)  ## execute the notebooks into runs/ with progress (NB=7.6 for one, QUICK=0 to train as the book does)
+	$(BIN)/python scripts/run_notebooks.py --out runs $(if $(filter 0,$(QUICK)),--full,--quick) $(NB)
+
+refresh: $(STAMP)  ## maintainers: re-execute the committed notebooks in place, in quick mode (NB=... for some)
+	$(BIN)/python scripts/run_notebooks.py --in-place --quick $(NB)
 
 test: $(STAMP) lint  ## unit tests, nbval on every notebook (quick mode), hygiene checks
 	D2LCORE_QUICK=1 $(BIN)/pytest
@@ -41,4 +46,4 @@ site: $(STAMP)  ## HTML version of the executed notebooks in _site/ (open _site/
 	$(BIN)/python scripts/build_site.py _site
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache runs

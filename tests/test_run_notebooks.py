@@ -1,0 +1,39 @@
+"""`make run`: notebooks chosen by prefix, a time estimate for each, progress while running, outputs into runs/."""
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "scripts" / "run_notebooks.py")
+run_notebooks = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = run_notebooks
+spec.loader.exec_module(run_notebooks)
+
+
+def test_every_notebook_has_a_time_estimate():
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        quick, full = (run_notebooks.estimate_minutes(path, q) for q in (True, False))
+        assert quick > 0 and full > 0, path.name
+
+
+def test_prefixes_select_notebooks_and_a_bad_one_lists_the_choices():
+    assert [p.name for p in run_notebooks.select(["8"])] == ["8.2_vgg.ipynb", "8.6_resnet.ipynb"]
+    assert len(run_notebooks.select([])) == len(list((ROOT / "notebooks").glob("*.ipynb")))
+    with pytest.raises(SystemExit, match=r"no notebook matches '9\.9'.*7\.6_lenet"):
+        run_notebooks.select(["9.9"])
+
+
+def test_run_shows_progress_and_leaves_the_committed_notebook_alone(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("D2LCORE_QUICK", "1")  # main() sets it for the kernels; monkeypatch restores it afterwards
+    source = ROOT / "notebooks" / "00_setup.ipynb"
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert run_notebooks.main(["--out", str(tmp_path), "--quick", "00"]) == 0
+    printed = capsys.readouterr().out
+    assert "Executing 1 notebook(s) in quick mode" in printed and "Expected time" in printed
+    assert "cell 1/" in printed and "data: Fashion-MNIST" in printed and "done in" in printed
+    assert (tmp_path / "00_setup.ipynb").exists()
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
