@@ -9,7 +9,7 @@ QUICK   ?= 1
 # e.g. TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU-only build of PyTorch
 TORCH_INDEX ?=
 
-.PHONY: venv run refresh test lint figures bench site colab clean
+.PHONY: venv run refresh test lint figures bench site student colab clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): PyTorch with its CUDA libraries is a download of several GB (once); see the README"
@@ -45,8 +45,11 @@ bench: $(STAMP)  ## speed measurements; writes benchmarks/RESULTS.md
 site: $(STAMP)  ## HTML version of the executed notebooks in _site/ (open _site/index.html)
 	$(BIN)/python scripts/build_site.py _site
 
+student: $(STAMP)  ## the notebooks without worked solutions, for a class, into student/
+	$(BIN)/python scripts/make_student.py student
+
 colab:  ## point the Colab badges and install cells at a GitHub repository: make colab REPO=owner/name
 	$(BIN)/python scripts/set_repo.py $(REPO)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache runs
+	rm -rf $(VENV) .pytest_cache .ruff_cache runs student

@@ -1,5 +1,6 @@
 """Licence and credit: the code's licence file, the SPDX field that setuptools reads, a citation file, the credits."""
 
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,3 +25,10 @@ def test_readme_credits_the_book_and_both_data_sets():
     section = readme[readme.index("## Licence and credit") :]
     for credit in ("CC BY-SA 4.0", "Dive into Deep Learning", "Xiao", "arXiv:1708.07747", "LeCun", "CITATION.cff"):
         assert credit in section, credit
+
+
+def test_every_section_notebook_links_to_its_section_of_the_book():
+    for path in sorted((ROOT / "notebooks").glob("[78].*.ipynb")):
+        first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+        section = path.name[:3]
+        assert f"*Book: [section {section}, " in first and "](https://d2l.ai/chapter_convolutional-" in first, path.name
