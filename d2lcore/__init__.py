@@ -3,11 +3,13 @@
 Use it as ``import d2lcore as d2l``.
 """
 
+from .checkpoints import CheckpointError, load_model, save_model
 from .config import QUICK_BUDGET, data_root, describe, is_offline, is_quick, num_gpus, pick, train_resize, try_gpu
 from .data import (
     DIGIT_LABELS,
     MNIST,
     TEXT_LABELS,
+    DataCorruptError,
     DataModule,
     DataUnavailableError,
     FashionMNIST,
@@ -17,6 +19,7 @@ from .data import (
     find_data,
     load_dataset,
 )
+from .measure import Cost, LayerCost, best_time, cost, num_threads
 from .models import VGG, VGG11_ARCH, LeNet, Residual, ResNet, ResNet18, ResNeXtBlock, vgg_block
 from .module import Classifier, HyperParameters, Module, add_to_class, init_cnn, num_params
 from .ops import (
@@ -32,7 +35,7 @@ from .ops import (
 )
 from .plot import ProgressBoard, plot, set_figsize, show_feature_maps, show_images
 from .records import full_mode_record, load_records, results_table
-from .train import Trainer, evaluate_accuracy, evaluate_loss, load_model, save_model
+from .train import Trainer, evaluate_accuracy, evaluate_loss
 
 COURSE_REPO = "d2l-cnn/cnn-course"
 """GitHub ``owner/name`` of this course: Colab badges and the Colab install cell point here."""

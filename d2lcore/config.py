@@ -57,6 +57,8 @@ def pick(full, quick):
 
 def try_gpu(i: int = 0) -> torch.device:
     """The ``i``-th CUDA device if there is one, else the CPU (the book's name)."""
+    if isinstance(i, bool) or not isinstance(i, int) or i < 0:
+        raise ValueError(f"try_gpu: i must be a GPU index 0, 1, ..., got {i!r}")
     if torch.cuda.is_available() and torch.cuda.device_count() > i:
         return torch.device(f"cuda:{i}")
     return torch.device("cpu")
@@ -69,6 +71,11 @@ def num_gpus() -> int:
 
 def train_resize(gpu: int, cpu: int) -> int:
     """Image side to train at: the book's size on a GPU, a smaller one on a CPU, capped in quick mode."""
+    for name, value in (("gpu", gpu), ("cpu", cpu)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(
+                f"train_resize: {name} must be an image side in pixels (a positive integer), got {value!r}"
+            )
     side = gpu if num_gpus() else cpu
     return min(side, QUICK_BUDGET.max_resize) if is_quick() else side
 

@@ -1,8 +1,10 @@
 """Fashion-MNIST and MNIST as data modules, loaded from the real files by torchvision's own loader.
 
 Where the files come from, in order: a copy already under ``D2LCORE_DATA`` (which may be read-only) or in the
-default cache, else torchvision's download when the machine is online. Offline with no copy, loading stops at
-once with :class:`DataUnavailableError`, which says how to provide the files; nothing waits on a network timeout.
+default cache, else torchvision's download when the machine is online (see :mod:`d2lcore.sources`: every file
+is checked against its published size and checksum, downloads land in one piece). Offline with no copy, loading
+stops at once with :class:`DataUnavailableError`, which says how to provide the files; nothing waits on a network
+timeout.
 
 Images are kept as one uint8 tensor and batched by slicing, so an epoch costs no per-image Python work;
 resizing is done once when the resized set is small, otherwise per batch with ``F.interpolate``.
@@ -11,27 +13,21 @@ resizing is done once when the resized set is small, otherwise per batch with ``
 from __future__ import annotations
 
 import functools
-import os
-import socket
-import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-import torchvision
 
-from . import config
+from . import checks, config
 from .module import HyperParameters
+from .sources import DATASETS, DataCorruptError, find_data, raw_folder
+from .sources import DataUnavailableError as DataUnavailableError  # re-exported: d2lcore.data's public name
 
 TEXT_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot")
 DIGIT_LABELS = tuple(str(d) for d in range(10))
 _RESIZE_ONCE_LIMIT = 512 * 2**20  # bytes of uint8 images we are happy to hold resized in memory
-_PROBE_TIMEOUT = 3.0  # seconds to wait for a download mirror before calling the machine offline
-
-
-class DataUnavailableError(RuntimeError):
-    """The data set is neither on disk nor downloadable (offline)."""
+_RESIZE_HINT = "Give the image side in pixels, e.g. resize=32 or resize=(32, 32); 28 keeps the original size."
 
 
 class DataModule(HyperParameters):
@@ -50,7 +46,23 @@ class DataModule(HyperParameters):
 class ImageSet:
     """Images (uint8, ``N x H x W``) and labels, indexable like a torchvision data set."""
 
-    def __init__(self, images: torch.Tensor, labels: torch.Tensor, resize: tuple[int, int]) -> None:
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, resize: int | tuple[int, int]) -> None:
+        if not isinstance(images, torch.Tensor) or images.dim() != 3 or images.dtype != torch.uint8:
+            got = (
+                f"a {images.dtype} tensor of shape {tuple(images.shape)}"
+                if isinstance(images, torch.Tensor)
+                else type(images).__name__
+            )
+            raise ValueError(
+                f"ImageSet: images must be a uint8 tensor of shape (N, height, width), got {got}. "
+                "Convert with (X * 255).round().to(torch.uint8) and drop a channel axis with X.squeeze(1)."
+            )
+        if not isinstance(labels, torch.Tensor) or labels.shape != (len(images),):
+            got = f"shape {tuple(labels.shape)}" if isinstance(labels, torch.Tensor) else repr(labels)
+            raise ValueError(
+                f"ImageSet: labels must be a 1-D tensor with one label per image ({len(images)}), got {got}"
+            )
+        resize = checks.int_pair(resize, "resize", "ImageSet", hint=_RESIZE_HINT)
         self.labels = labels
         self.resize = resize
         needs_resize = tuple(images.shape[-2:]) != resize
@@ -87,6 +99,13 @@ class TensorLoader:
     """Iterates over an :class:`ImageSet` in minibatches, reshuffling each epoch when ``shuffle`` is set."""
 
     def __init__(self, data: ImageSet, batch_size: int, shuffle: bool, seed: int = 0) -> None:
+        if not isinstance(data, ImageSet):
+            raise TypeError(
+                f"TensorLoader: data must be a d2l.ImageSet (e.g. d2l.FashionMNIST().train), got {type(data).__name__}"
+            )
+        batch_size = checks.integer(batch_size, "batch_size", "TensorLoader", hint="E.g. batch_size=64.")
+        shuffle = checks.flag(shuffle, "shuffle", "TensorLoader")
+        seed = checks.integer(seed, "seed", "TensorLoader", minimum=0)
         self.data, self.batch_size, self.shuffle = data, batch_size, shuffle
         self.generator = torch.Generator().manual_seed(seed)
 
@@ -100,110 +119,40 @@ class TensorLoader:
             yield self.data.batch(order[start : start + self.batch_size])
 
 
-# Display name -> torchvision class. Both keep their files under <root>/<class name>/raw/.
-DATASETS = {"Fashion-MNIST": torchvision.datasets.FashionMNIST, "MNIST": torchvision.datasets.MNIST}
-
-
-def _download_reachable(dataset: type, timeout: float = _PROBE_TIMEOUT) -> bool:
-    """Can we open a socket to one of the data set's download mirrors within ``timeout`` seconds?"""
-    for mirror in dataset.mirrors:
-        url = mirror if isinstance(mirror, str) else mirror[0]
-        parsed = urllib.parse.urlparse(url)
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        try:
-            with socket.create_connection((parsed.hostname, port), timeout=timeout):
-                return True
-        except OSError:
-            continue
-    return False
-
-
-def _how_to_get(name: str, roots: Sequence[Path]) -> str:
-    folder = DATASETS[name].__name__
-    searched = " and ".join(str(r / folder / "raw") for r in roots)
-    return (
-        f"{name} is not on this machine (looked in {searched}) and cannot be downloaded"
-        + (" (D2LCORE_OFFLINE is set)." if config.is_offline() else " (no download mirror answered: offline?).")
-        + "\nTo provide it, do one of these:\n"
-        f'  * run once with internet access: python -c "import d2lcore as d2l; d2l.{folder}()"'
-        f" (downloads into the first writable of those folders);\n"
-        f"  * copy torchvision's four raw files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
-        f"t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte) into {roots[0] / folder / 'raw'};\n"
-        "  * or set D2LCORE_DATA to a folder that already holds them (it may be read-only)."
-    )
-
-
-def _candidate_roots(root: Path | None) -> list[Path]:
-    roots = [Path(root)] if root is not None else [config.data_root()]
-    if config.default_data_root() not in roots:
-        roots.append(config.default_data_root())
-    return roots
-
-
 @functools.cache
 def _read(name: str, root: Path, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """One split from ``root`` (raises RuntimeError when the files are not there). Cached: read once per process."""
-    ds = DATASETS[name](root=root, train=train, download=False)
-    return ds.data, ds.targets
-
-
-def find_data(name: str = "Fashion-MNIST", root: str | Path | None = None) -> Path:
-    """The folder that holds ``name``'s files, downloading them once if needed and possible.
-
-    Raises :class:`DataUnavailableError` (with instructions) when the files are absent and cannot be downloaded.
-    """
-    if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; choose one of {sorted(DATASETS)}")
-    roots = _candidate_roots(Path(root) if root is not None else None)
-    for candidate in roots:
-        if _has_files(name, candidate):
-            return candidate
-    if config.is_offline() or not _download_reachable(DATASETS[name]):
-        raise DataUnavailableError(_how_to_get(name, roots))
-    target = next((r for r in roots if _writable(r)), None)
-    if target is None:
-        raise DataUnavailableError(
-            f"none of {', '.join(map(str, roots))} is writable: set D2LCORE_DATA to a folder you can write"
-        )
-    old_timeout = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(30)
+    """One split from ``root`` (files already verified by ``find_data``). Cached: read once per process."""
     try:
-        DATASETS[name](root=target, train=True, download=True)
-        DATASETS[name](root=target, train=False, download=True)
-    except Exception as err:
-        raise DataUnavailableError(
-            f"downloading {name} into {target} failed ({err})\n" + _how_to_get(name, roots)
+        ds = DATASETS[name](root=root, train=train, download=False)
+    except (RuntimeError, ValueError, OSError) as err:  # a file changed or vanished after the checks
+        raise DataCorruptError(
+            f"torchvision could not read {name} from {raw_folder(name, root)} ({err}): delete the folder's files "
+            "and run again with internet access, or set D2LCORE_DATA to a folder that holds good copies"
         ) from err
-    finally:
-        socket.setdefaulttimeout(old_timeout)
-    return target
-
-
-def _has_files(name: str, root: Path) -> bool:
-    """Are all four raw files of ``name`` under ``root/<class name>/raw``?"""
-    dataset = DATASETS[name]
-    raw = root / dataset.__name__ / "raw"
-    return all((raw / Path(file).stem).is_file() for file, _ in dataset.resources)
-
-
-def _writable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(folder, os.W_OK)
+    return ds.data, ds.targets
 
 
 def load_dataset(
     name: str = "Fashion-MNIST", root: str | Path | None = None
 ) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
-    """((train images, labels), (test images, labels)) of ``name`` as uint8 ``N x 28 x 28`` and int64 tensors."""
+    """((train images, labels), (test images, labels)) of ``name`` as uint8 ``N x 28 x 28`` and int64 tensors.
+
+    Raises :class:`DataUnavailableError` when the files are absent and cannot be downloaded, and
+    :class:`DataCorruptError` when a file on disk is damaged (both messages say what to do).
+    """
     folder = find_data(name, root)
     return _read(name, folder, True), _read(name, folder, False)
 
 
 def balanced_subset(labels: torch.Tensor, size: int, num_classes: int = 10) -> torch.Tensor:
     """Indices (in file order) of the first ``size // num_classes`` examples of every class: deterministic."""
+    if not isinstance(labels, torch.Tensor) or labels.dim() != 1 or labels.is_floating_point():
+        got = f"a {labels.dtype} tensor of shape {tuple(labels.shape)}" if torch.is_tensor(labels) else repr(labels)
+        raise ValueError(f"balanced_subset: labels must be a 1-D integer tensor of class indices, got {got}")
+    num_classes = checks.integer(num_classes, "num_classes", "balanced_subset")
+    size = checks.integer(
+        size, "size", "balanced_subset", minimum=num_classes, hint=f"It is split evenly over the {num_classes} classes."
+    )
     per_class = size // num_classes
     picks = [(labels == c).nonzero().flatten()[:per_class] for c in range(num_classes)]
     if min(len(p) for p in picks) < per_class:
@@ -225,8 +174,12 @@ class FashionMNIST(DataModule):
     def __init__(
         self, batch_size: int = 64, resize: int | Sequence[int] = (28, 28), root: str | Path | None = None
     ) -> None:
+        checks.integer(batch_size, "batch_size", type(self).__name__, hint="E.g. batch_size=64 (images per minibatch).")
+        checks.int_pair(resize, "resize", type(self).__name__, hint=_RESIZE_HINT)
+        if root is not None and not isinstance(root, str | Path):
+            raise TypeError(f"{type(self).__name__}: root must be a folder (str or Path) or None, got {root!r}")
         self.save_hyperparameters()
-        size = (resize, resize) if isinstance(resize, int) else (int(resize[0]), int(resize[1]))
+        size = checks.int_pair(resize, "resize", type(self).__name__)
         (Xtr, ytr), (Xva, yva) = load_dataset(self.dataset, root)
         self.quick = config.is_quick()
         if self.quick:
@@ -251,7 +204,15 @@ class FashionMNIST(DataModule):
 
     def text_labels(self, indices: Sequence[int] | torch.Tensor) -> list[str]:
         """Class names for integer labels."""
-        return [self.labels[int(i)] for i in indices]
+        names = []
+        for i in indices:
+            if not 0 <= int(i) < len(self.labels):
+                raise ValueError(
+                    f"text_labels: label {int(i)} is not a class of {self.dataset}: labels go from 0 to "
+                    f"{len(self.labels) - 1}"
+                )
+            names.append(self.labels[int(i)])
+        return names
 
     def get_dataloader(self, train: bool) -> TensorLoader:
         return TensorLoader(self.train if train else self.val, self.batch_size, shuffle=train)
@@ -262,6 +223,10 @@ class FashionMNIST(DataModule):
         """Show the first ``nrows * ncols`` images of a batch with their class names."""
         from .plot import show_images
 
+        nrows = checks.integer(nrows, "nrows", "visualize")
+        ncols = checks.integer(ncols, "ncols", "visualize")
+        if not isinstance(batch, Sequence) or len(batch) != 2:
+            raise TypeError("visualize: batch must be an (images, labels) pair, e.g. next(iter(data.val_dataloader()))")
         X, y = batch
         n = nrows * ncols
         return show_images(X[:n].squeeze(1), nrows, ncols, titles=list(labels) or self.text_labels(y[:n]))

@@ -50,6 +50,8 @@ def cost(model: nn.Module | Callable[[], nn.Module], input_shape: Sequence[int])
     add each); layers without weights (ReLU, pooling) count no MACs. Per-layer rows cover every module that has
     parameters of its own (convolutions, dense layers, batch norms).
     """
+    if not isinstance(model, nn.Module) and not callable(model):
+        raise TypeError(f"cost: model must be a module or a function that builds one, got {type(model).__name__}")
     if len(input_shape) < 2 or any(int(n) < 1 for n in input_shape):
         raise ValueError(f"input_shape must be (batch, channels, ...) with positive sizes; got {tuple(input_shape)}")
     if isinstance(model, nn.Module):
@@ -118,6 +120,8 @@ def best_time(fn: Callable[[], object], repeats: int = 5, warmup: int = 1, threa
     times single-threaded work, so that comparisons do not depend on how many cores the machine has or how busy
     they are; pass ``None`` to time with torch's current setting.
     """
+    if not callable(fn):
+        raise TypeError(f"best_time: fn must be a function of no arguments, e.g. lambda: corr2d(X, K); got {fn!r}")
     if repeats < 1 or warmup < 0:
         raise ValueError(f"best_time needs repeats >= 1 and warmup >= 0, got repeats={repeats}, warmup={warmup}")
     with num_threads(threads):

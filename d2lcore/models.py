@@ -8,7 +8,28 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import checks
 from .module import Classifier
+
+_LR_HINT = "The learning rate is usually between 1e-4 and 1, e.g. lr=0.1."
+
+
+def _check_head(model: nn.Module, lr: float, num_classes: int) -> None:
+    checks.number(lr, "lr", type(model).__name__, hint=_LR_HINT)
+    checks.integer(num_classes, "num_classes", type(model).__name__, hint="E.g. num_classes=10 for Fashion-MNIST.")
+
+
+def _check_arch(arch, where: str, first: str, example: str) -> None:
+    """``arch`` must be a non-empty sequence of (``first``, channels) pairs of positive integers."""
+    pairs = isinstance(arch, Sequence) and not isinstance(arch, str) and len(arch) > 0
+    pairs = pairs and all(isinstance(a, Sequence) and len(a) == 2 for a in arch)
+    if not pairs:
+        raise TypeError(
+            f"{where}: arch must be a non-empty list of ({first}, channels) pairs, got {arch!r}; e.g. arch={example}"
+        )
+    for i, (n, c) in enumerate(arch):
+        checks.integer(n, f"arch[{i}][0] ({first})", where, hint=f"E.g. arch={example}.")
+        checks.integer(c, f"arch[{i}][1] (channels)", where, hint=f"E.g. arch={example}.")
 
 
 class LeNet(Classifier):
@@ -16,6 +37,7 @@ class LeNet(Classifier):
 
     def __init__(self, lr: float = 0.1, num_classes: int = 10) -> None:
         super().__init__()
+        _check_head(self, lr, num_classes)
         self.save_hyperparameters()
         self.net = nn.Sequential(
             nn.LazyConv2d(6, kernel_size=5, padding=2), nn.Sigmoid(),
@@ -31,6 +53,8 @@ class LeNet(Classifier):
 
 def vgg_block(num_convs: int, out_channels: int) -> nn.Sequential:
     """``num_convs`` 3x3 convolutions with ReLU, then a 2x2 max pool that halves height and width."""
+    checks.integer(num_convs, "num_convs", "vgg_block")
+    checks.integer(out_channels, "out_channels", "vgg_block")
     layers: list[nn.Module] = []
     for _ in range(num_convs):
         layers += [nn.LazyConv2d(out_channels, kernel_size=3, padding=1), nn.ReLU()]
@@ -45,6 +69,9 @@ class VGG(Classifier):
         self, arch: Sequence[tuple[int, int]], lr: float = 0.1, num_classes: int = 10, hidden: int = 4096
     ) -> None:
         super().__init__()
+        _check_arch(arch, type(self).__name__, "num_convs", "((1, 64), (1, 128))")
+        _check_head(self, lr, num_classes)
+        checks.integer(hidden, "hidden", type(self).__name__, hint="It is the width of the two dense layers.")
         self.save_hyperparameters()
         self.net = nn.Sequential(
             *(vgg_block(n, c) for n, c in arch),
@@ -63,6 +90,7 @@ class Residual(nn.Module):
 
     def __init__(self, num_channels: int, use_1x1conv: bool = False, strides: int = 1) -> None:
         super().__init__()
+        _check_block(self, num_channels, use_1x1conv, strides)
         self.conv1 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1, stride=strides)
         self.conv2 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1)
         self.conv3 = nn.LazyConv2d(num_channels, kernel_size=1, stride=strides) if use_1x1conv else None
@@ -77,6 +105,18 @@ class Residual(nn.Module):
         return F.relu(Y + X)
 
 
+def _check_block(block: nn.Module, num_channels: int, use_1x1conv: bool, strides: int) -> None:
+    where = type(block).__name__
+    checks.integer(num_channels, "num_channels", where)
+    checks.flag(use_1x1conv, "use_1x1conv", where)
+    checks.integer(strides, "strides", where)
+    if strides != 1 and not use_1x1conv:
+        raise ValueError(
+            f"{where}: strides={strides} shrinks the block's output but the shortcut would keep the input's size, "
+            "so they cannot be added: pass use_1x1conv=True to let a strided 1x1 convolution resize the shortcut"
+        )
+
+
 class ResNeXtBlock(nn.Module):
     """The ResNeXt block: 1x1 bottleneck, grouped 3x3 convolution, 1x1 expansion, plus a shortcut.
 
@@ -89,7 +129,15 @@ class ResNeXtBlock(nn.Module):
         self, num_channels: int, groups: int, bot_mul: float, use_1x1conv: bool = False, strides: int = 1
     ) -> None:
         super().__init__()
+        _check_block(self, num_channels, use_1x1conv, strides)
+        checks.integer(groups, "groups", "ResNeXtBlock", hint="It is the number of groups of the 3x3 convolution.")
+        checks.number(bot_mul, "bot_mul", "ResNeXtBlock", hint="E.g. bot_mul=0.25: bottleneck channels / channels.")
         bot_channels = int(round(num_channels * bot_mul))
+        if bot_channels < 1:
+            raise ValueError(
+                f"ResNeXtBlock: bot_mul={bot_mul} leaves round({num_channels} * {bot_mul}) = 0 bottleneck channels; "
+                "use a larger bot_mul"
+            )
         if bot_channels % groups:
             raise ValueError(f"{bot_channels} bottleneck channels cannot be split into {groups} equal groups")
         self.conv1 = nn.LazyConv2d(bot_channels, kernel_size=1)
@@ -116,6 +164,8 @@ class ResNet(Classifier):
 
     def __init__(self, arch: Sequence[tuple[int, int]], lr: float = 0.1, num_classes: int = 10) -> None:
         super().__init__()
+        _check_arch(arch, type(self).__name__, "num_residuals", "((2, 64), (2, 128))")
+        _check_head(self, lr, num_classes)
         self.save_hyperparameters()
         self.net = nn.Sequential(self.b1())
         for i, (num_residuals, num_channels) in enumerate(arch):

@@ -12,12 +12,14 @@ from typing import Literal
 import torch
 from torch import nn
 
+from . import checks
+
 PoolMode = Literal["max", "avg"]
 IntPair = int | tuple[int, int]
 
 
-def _pair(v: IntPair) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+def _pair(v: IntPair, name: str = "size", where: str = "d2lcore", minimum: int = 1) -> tuple[int, int]:
+    return checks.int_pair(v, name, where, minimum=minimum)
 
 
 def _check_rank(name: str, t: torch.Tensor, rank: int, layout: str) -> None:
@@ -104,7 +106,7 @@ def pool2d(X: torch.Tensor, pool_size: IntPair, mode: PoolMode = "max") -> torch
     """Max or average pooling of an ``(h, w)`` input with stride 1 and no padding, as a double loop."""
     _check_mode(mode)
     _check_rank("X", X, 2, "(height, width)")
-    p_h, p_w = _pair(pool_size)
+    p_h, p_w = _pair(pool_size, "pool_size", "pool2d")
     _check_window_fits(X, (p_h, p_w), "Pooling window")
     Y = torch.zeros((X.shape[0] - p_h + 1, X.shape[1] - p_w + 1), dtype=torch.result_type(X, 1.0))
     for i in range(Y.shape[0]):
@@ -128,9 +130,14 @@ def pool2d_fast(
     """
     _check_mode(mode)
     _check_rank("X", X, 2, "(height, width)")
-    p_h, p_w = _pair(pool_size)
-    s_h, s_w = _pair(stride if stride is not None else 1)
-    pad_h, pad_w = _pair(padding)
+    p_h, p_w = _pair(pool_size, "pool_size", "pool2d_fast")
+    s_h, s_w = _pair(stride if stride is not None else 1, "stride", "pool2d_fast")
+    pad_h, pad_w = _pair(padding, "padding", "pool2d_fast", minimum=0)
+    if 2 * pad_h > p_h or 2 * pad_w > p_w:
+        raise ValueError(
+            f"pool2d_fast: padding {(pad_h, pad_w)} is more than half the window {(p_h, p_w)}, so some windows would "
+            "see padding only (PyTorch's pooling layers refuse this too): use less padding or a larger window"
+        )
     X = X.float()
     if pad_h or pad_w:
         fill = float("-inf") if mode == "max" else 0.0
@@ -142,6 +149,8 @@ def pool2d_fast(
 
 def comp_conv2d(conv2d: nn.Module, X: torch.Tensor) -> torch.Tensor:
     """Apply a one-channel conv layer to an ``(h, w)`` matrix and return the ``(h', w')`` result."""
+    if not callable(conv2d):
+        raise TypeError(f"comp_conv2d: conv2d must be a layer such as nn.LazyConv2d(1, kernel_size=3), got {conv2d!r}")
     _check_rank("X", X, 2, "(height, width)")
     Y = conv2d(X.reshape((1, 1) + X.shape))
     return Y.reshape(Y.shape[2:])
@@ -155,10 +164,14 @@ def conv_output_shape(
     ``padding`` is per side, as in ``nn.Conv2d``; the book's total padding is ``p_h = 2 * padding``, and
     the formula is ``floor((n_h - k_h + p_h + s_h) / s_h)``.
     """
+    where = "conv_output_shape"
     sizes = []
-    for n, k, p, s in zip(_pair(input_size), _pair(kernel_size), _pair(padding), _pair(stride)):
-        if s < 1:
-            raise ValueError(f"stride must be at least 1, got {s}")
+    for n, k, p, s in zip(
+        _pair(input_size, "input_size", where),
+        _pair(kernel_size, "kernel_size", where),
+        _pair(padding, "padding", where, minimum=0),
+        _pair(stride, "stride", where),
+    ):
         if k > n + 2 * p:
             raise ValueError(f"kernel {k} does not fit an input of {n} with padding {p} on each side")
         sizes.append((n - k + 2 * p + s) // s)

@@ -7,9 +7,26 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import torch
 
+from . import checks
+
+
+def _check_figsize(figsize, where: str) -> None:
+    if isinstance(figsize, str) or not isinstance(figsize, Sequence) or len(figsize) != 2:
+        raise TypeError(f"{where}: figsize must be a (width, height) pair in inches, e.g. (3.5, 2.5), got {figsize!r}")
+    for side in figsize:
+        checks.number(side, "figsize", where, hint="Both width and height are in inches, e.g. (3.5, 2.5).")
+
+
+def _check_names(value, name: str, where: str) -> None:
+    if value is not None and (isinstance(value, str) or not isinstance(value, Sequence)):
+        raise TypeError(
+            f"{where}: {name} must be a list of strings, one per item, got {value!r}; e.g. {name}=[{value!r}]"
+        )
+
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
     """Default size of new matplotlib figures."""
+    _check_figsize(figsize, "set_figsize")
     plt.rcParams["figure.figsize"] = figsize
 
 
@@ -30,6 +47,9 @@ def plot(
     axes=None,
 ):
     """Plot one or several curves; ``X`` and ``Y`` may be lists of curves. Returns the axes."""
+    _check_names(legend, "legend", "plot")
+    _check_names(fmts, "fmts", "plot")
+    _check_figsize(figsize, "plot")
 
     def has_one_axis(v) -> bool:
         return (hasattr(v, "ndim") and v.ndim == 1) or (isinstance(v, list) and not hasattr(v[0], "__len__"))
@@ -61,6 +81,16 @@ def show_images(
     imgs, num_rows: int, num_cols: int, titles: Sequence[str] | None = None, scale: float = 1.5, cmap: str = "gray"
 ):
     """A grid of images (tensors ``H x W`` or ``H x W x C``) with optional titles. Returns the axes."""
+    checks.integer(num_rows, "num_rows", "show_images")
+    checks.integer(num_cols, "num_cols", "show_images")
+    checks.number(scale, "scale", "show_images", hint="It is the size of one image in inches, e.g. 1.5.")
+    _check_names(titles, "titles", "show_images")
+    for img in imgs[: num_rows * num_cols]:
+        if getattr(img, "ndim", 2) not in (2, 3):
+            raise ValueError(
+                f"show_images: each image must be H x W or H x W x C, got shape {tuple(img.shape)}; "
+                "for a batch of shape (N, 1, H, W) pass X.squeeze(1)"
+            )
     fig, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale), squeeze=False)
     axes = axes.flatten()
     for i, ax in enumerate(axes):
@@ -78,6 +108,12 @@ def show_feature_maps(
     maps: torch.Tensor, num_cols: int = 8, title: str | None = None, scale: float = 1.2, cmap: str = "viridis"
 ):
     """Show each channel of a ``C x H x W`` tensor (kernels, activations) in a grid, one colour scale per map."""
+    checks.integer(num_cols, "num_cols", "show_feature_maps")
+    checks.number(scale, "scale", "show_feature_maps", hint="It is the size of one map in inches, e.g. 1.2.")
+    if getattr(maps, "ndim", None) != 3:
+        shape = tuple(maps.shape) if hasattr(maps, "shape") else type(maps).__name__
+        hint = " Drop the batch axis first, e.g. maps[0]." if getattr(maps, "ndim", None) == 4 else ""
+        raise ValueError(f"show_feature_maps: maps must be a C x H x W tensor, got {shape}.{hint}")
     maps = _to_numpy(maps)
     num_rows = -(-len(maps) // num_cols)
     fig, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale), squeeze=False)
@@ -100,6 +136,9 @@ class ProgressBoard:
     """
 
     def __init__(self, xlabel: str = "epoch", xlim: tuple[float, float] | None = None, figsize=(4.5, 3)) -> None:
+        _check_figsize(figsize, "ProgressBoard")
+        if xlim is not None and (not isinstance(xlim, Sequence) or len(xlim) != 2 or not xlim[0] < xlim[1]):
+            raise ValueError(f"ProgressBoard: xlim must be None or a (low, high) pair with low < high, got {xlim!r}")
         self.xlabel, self.xlim, self.figsize = xlabel, xlim, figsize
         self.series: dict[str, tuple[list[float], list[float]]] = {}
         self._handle = None

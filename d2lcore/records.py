@@ -9,26 +9,43 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import torch
 
 from . import config
+from .files import atomic_write_text
 
 RECORD_PATH = Path(__file__).with_name("full_mode.json")
 
 
 def load_records(path: Path | None = None) -> dict[str, dict]:
     """All recorded full-mode runs (from ``path``, default the package's record), keyed by notebook and device."""
-    path = path or RECORD_PATH
-    return json.loads(path.read_text()) if path.exists() else {}
+    path = Path(path or RECORD_PATH)
+    if not path.exists():
+        return {}
+    try:
+        records = json.loads(path.read_text())
+    except json.JSONDecodeError as err:
+        raise ValueError(
+            f"the full-mode record {path} is not valid JSON ({err}): restore it with git checkout -- {path.name} "
+            "or re-record with scripts/record_full_mode.py"
+        ) from err
+    if not isinstance(records, dict):
+        raise ValueError(f"the full-mode record {path} must hold a JSON object keyed by notebook/device")
+    return records
 
 
 def full_mode_record(notebook: str, device: str = "cpu", path: Path | None = None) -> dict:
     """The recorded full-mode run of ``notebook`` (its file name without ``.ipynb``) on ``device`` (cpu or cuda)."""
+    if not isinstance(notebook, str) or notebook.endswith(".ipynb") or "/" in notebook:
+        raise ValueError(
+            "full_mode_record: notebook must be a notebook's file name without .ipynb, e.g. '7.6_lenet', "
+            f"got {notebook!r}"
+        )
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"full_mode_record: device must be 'cpu' or 'cuda', got {device!r}")
     records = load_records(path)
     key = f"{notebook}/{device}"
     if key not in records:
@@ -46,10 +63,7 @@ def update_record(notebook: str, result: dict, path: Path | None = None) -> None
         fcntl.flock(lock, fcntl.LOCK_EX)
         records = load_records(path)
         records[notebook] = result
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as f:
-            f.write(_format(records))
-        os.replace(tmp, path)
+        atomic_write_text(path, _format(records))
 
 
 def _format(records: dict) -> str:
@@ -90,6 +104,13 @@ def results_table(notebook: str, history: dict, data, trainer, book: dict[str, s
     ``book`` gives the book's values for the rows it states (``"data"``, ``"epochs"``, ``"device"``, ...);
     missing rows show ``-``.
     """
+    missing = [k for k in ("train_loss", "val_loss", "val_acc") if not isinstance(history, dict) or not history.get(k)]
+    if missing:
+        raise ValueError(
+            f"results_table: history has no {', '.join(missing)}: pass the dict that trainer.fit(...) returned"
+        )
+    if not isinstance(book, dict):
+        raise TypeError("results_table: book must be a dict of the book's values by row, e.g. {'epochs': '10'}")
     rows = ["data (train / val)", "epochs", "device", "training time", "train loss", "val loss", "val acc"]
     keys = ["data", "epochs", "device", "time", "train loss", "val loss", "val acc"]
     mode = "quick" if config.is_quick() else "full"

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 import torch
 from torch import nn
 
-from . import config
-from .module import HyperParameters, Module
+from . import checks, config
+from .module import HyperParameters, Module, _device_of, explain_shape_errors
 from .plot import ProgressBoard
 
 
@@ -69,6 +68,13 @@ class Trainer(HyperParameters):
         board: bool = True,
         quick_epochs: int | None = None,
     ) -> None:
+        checks.integer(max_epochs, "max_epochs", "Trainer", hint="E.g. Trainer(max_epochs=10).")
+        checks.optional_integer(
+            num_gpus, "num_gpus", "Trainer", minimum=0, hint="0 forces the CPU; None uses a GPU when there is one."
+        )
+        checks.number(gradient_clip_val, "gradient_clip_val", "Trainer", positive=False, hint="0 turns clipping off.")
+        checks.flag(board, "board", "Trainer")
+        checks.optional_integer(quick_epochs, "quick_epochs", "Trainer", hint="None keeps the quick-mode default.")
         self.save_hyperparameters()
         self.device = torch.device("cpu") if num_gpus == 0 else config.try_gpu()
         if config.is_quick():
@@ -85,11 +91,25 @@ class Trainer(HyperParameters):
 
     def fit(self, model: Module, data) -> dict[str, list[float]]:
         """Train ``model`` on ``data``; return the per-epoch history (also kept as ``self.history``)."""
+        if not isinstance(model, nn.Module) or not all(
+            hasattr(model, m) for m in ("training_step", "validation_step", "configure_optimizers")
+        ):
+            raise TypeError(
+                f"Trainer.fit: model must be a d2l.Module (e.g. d2l.LeNet() or a d2l.Classifier subclass), "
+                f"got {type(model).__name__}; wrap a plain network as self.net of a d2l.Classifier"
+            )
+        if not all(hasattr(data, m) for m in ("train_dataloader", "val_dataloader")):
+            raise TypeError(
+                f"Trainer.fit: data must be a data module with train_dataloader() and val_dataloader() "
+                f"(e.g. d2l.FashionMNIST()), got {type(data).__name__}"
+            )
         self.model = model.to(self.device)
         train_loader, val_loader = data.train_dataloader(), data.val_dataloader()
-        if _has_lazy_params(model):
+        if not len(train_loader):
+            raise ValueError("Trainer.fit: the training loader yields no batches: is the data set empty?")
+        if has_lazy_params(model):
             first = self.prepare_batch(next(iter(train_loader)))
-            with torch.no_grad():
+            with torch.no_grad(), explain_shape_errors(model, tuple(first[0].shape), "Trainer.fit", all_errors=False):
                 model(*first[:-1])
         self.optim = model.configure_optimizers()
         n_train = len(train_loader)
@@ -129,7 +149,10 @@ class Trainer(HyperParameters):
         tic = time.perf_counter()
         for i, batch in enumerate(loader):
             batch = self.prepare_batch(batch)
-            loss = self.model.training_step(batch)
+            with explain_shape_errors(
+                self.model, tuple(batch[0].shape), "Trainer.fit", all_errors=False, remember=False
+            ):
+                loss = self.model.training_step(batch)
             self.optim.zero_grad(set_to_none=True)
             loss.backward()
             if self.gradient_clip_val > 0:
@@ -175,13 +198,14 @@ class Trainer(HyperParameters):
         return ", ".join(parts)
 
 
-def _has_lazy_params(model: nn.Module) -> bool:
+def has_lazy_params(model: nn.Module) -> bool:
+    """Does ``model`` still have lazy layers whose shapes are not known yet?"""
     return any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters())
 
 
 def evaluate_accuracy(model: nn.Module, loader, device: torch.device | None = None) -> float:
     """Accuracy of ``model`` over every batch of ``loader``."""
-    device = device or next(model.parameters()).device
+    device = _evaluation_device(model, device, "evaluate_accuracy")
     model.eval()
     correct = total = 0
     with torch.inference_mode():
@@ -189,7 +213,9 @@ def evaluate_accuracy(model: nn.Module, loader, device: torch.device | None = No
             pred = model(X.to(device)).argmax(dim=1).cpu()
             correct += int((pred == y).sum())
             total += len(y)
-    return correct / max(total, 1)
+    if not total:
+        raise ValueError("evaluate_accuracy: the loader yielded no examples; pass e.g. data.val_dataloader()")
+    return correct / total
 
 
 def evaluate_loss(model: nn.Module, loader, device: torch.device | None = None, train_mode: bool = False) -> float:
@@ -198,7 +224,8 @@ def evaluate_loss(model: nn.Module, loader, device: torch.device | None = None, 
     ``train_mode=True`` evaluates with the layers in training mode (dropout active), as the training loss is
     measured; batch-norm layers then use each batch's statistics, but their running averages are left untouched.
     """
-    device = device or next(model.parameters()).device
+    device = _evaluation_device(model, device, "evaluate_loss")
+    checks.flag(train_mode, "train_mode", "evaluate_loss")
     was_training = model.training
     model.train(train_mode)
     saved = {name: buf.clone() for name, buf in model.named_buffers()}
@@ -212,24 +239,13 @@ def evaluate_loss(model: nn.Module, loader, device: torch.device | None = None, 
         for name, buf in model.named_buffers():
             buf.copy_(saved[name])
     model.train(was_training)
-    return total / max(count, 1)
+    if not count:
+        raise ValueError("evaluate_loss: the loader yielded no examples; pass e.g. data.val_dataloader()")
+    return total / count
 
 
-def save_model(model: nn.Module, path: str | Path) -> Path:
-    """Save ``model.state_dict()`` to ``path`` (folders are created)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(model.state_dict(), path)
-    return path
-
-
-def load_model(model: nn.Module, path: str | Path, example_input: torch.Tensor | None = None) -> nn.Module:
-    """Load a state dict saved by :func:`save_model` into ``model``; lazy layers need ``example_input`` first."""
-    if _has_lazy_params(model):
-        if example_input is None:
-            raise ValueError("model has lazy layers: pass example_input so their shapes are known before loading")
-        with torch.no_grad():
-            model(example_input)
-    state = torch.load(Path(path), map_location=next(model.parameters()).device, weights_only=True)
-    model.load_state_dict(state)
-    return model
+def _evaluation_device(model: nn.Module, device: torch.device | str | None, where: str) -> torch.device:
+    checks.module(model, "model", where)
+    if device is not None and not isinstance(device, torch.device | str | int):
+        raise TypeError(f"{where}: device must be a torch.device, a name such as 'cpu', or None, got {device!r}")
+    return torch.device(device) if device is not None else _device_of(model)  # lazy layers materialise on the way

@@ -23,6 +23,7 @@ from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch,
 from torch import nn
 
 import d2lcore as d2l
+from d2lcore.files import atomic_write
 
 DPI = 120
 UNIT = 0.5  # inches per drawing unit; a grid cell is one unit (60 px)
@@ -860,7 +861,14 @@ FIGURES: dict[str, Callable[[], Figure]] = {
 
 
 def main(out_dir: str | Path = "images", names: Sequence[str] | None = None) -> list[Path]:
-    """Draw the figures ``names`` (default: all of :data:`FIGURES`) into ``out_dir``; return the paths written."""
+    """Draw the figures ``names`` (default: all of :data:`FIGURES`) into ``out_dir``; return the paths written.
+
+    Each file is written under a temporary name and renamed into place, so an interrupted run leaves every figure
+    either as it was or complete.
+    """
+    unknown = sorted(set(names or ()) - set(FIGURES))
+    if unknown:
+        raise SystemExit(f"unknown figure(s) {', '.join(unknown)}; the figures are: {', '.join(sorted(FIGURES))}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -868,8 +876,10 @@ def main(out_dir: str | Path = "images", names: Sequence[str] | None = None) -> 
         with mpl.rc_context():  # the same style whatever the caller's matplotlib settings are
             mpl.rcdefaults()
             mpl.rcParams.update(STYLE)
-            # no "Software" entry: the PNG then holds no matplotlib version and stays byte-stable
-            FIGURES[name]().savefig(out / name, dpi=DPI, metadata={"Software": None})
+            figure = FIGURES[name]()
+            with atomic_write(out / name, fsync=False) as f:
+                # no "Software" entry: the PNG then holds no matplotlib version and stays byte-stable
+                figure.savefig(f, format=Path(name).suffix[1:], dpi=DPI, metadata={"Software": None})
         written.append(out / name)
     return written
 

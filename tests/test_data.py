@@ -1,38 +1,15 @@
 """The data modules: the real Fashion-MNIST and MNIST, where the files come from, batching, resizing, labels."""
 
-import struct
 from pathlib import Path
 
 import pytest
 import torch
 import torchvision
+from forged import forge, trust
 
 import d2lcore as d2l
-from d2lcore import config
+from d2lcore import config, sources
 from d2lcore import data as data_module
-
-
-def _write_idx(raw, prefix, images, labels):
-    """Write tensors as torchvision's raw IDX files (the format of the original distribution)."""
-    raw.mkdir(parents=True, exist_ok=True)
-    n, h, w = images.shape
-    (raw / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, n, h, w) + images.numpy().tobytes())
-    (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(
-        struct.pack(">II", 2049, n) + labels.to(torch.uint8).numpy().tobytes()
-    )
-
-
-def _forge(root, folder="FashionMNIST", n=20, fill=None):
-    """Small fake raw files under root/folder/raw; returns the training images written."""
-    gen = torch.Generator().manual_seed(n)
-    if fill is None:
-        X = torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8, generator=gen)
-    else:
-        X = torch.full((n, 28, 28), fill, dtype=torch.uint8)
-    y = torch.arange(n) % 10
-    _write_idx(root / folder / "raw", "train", X, y)
-    _write_idx(root / folder / "raw", "t10k", X[:10], y[:10])
-    return X
 
 
 @pytest.fixture
@@ -88,8 +65,9 @@ def test_real_mnist(monkeypatch, capsys):
 
 def test_copy_under_d2lcore_data_comes_first_and_may_be_read_only(tmp_path, home, monkeypatch, no_network):
     ours = tmp_path / "ours"
-    X = _forge(ours, fill=7)
-    _forge(home, fill=200)
+    X = forge(ours, fill=7)
+    trust(monkeypatch, ours)
+    forge(home, fill=200)
     (ours / "FashionMNIST" / "raw").chmod(0o555)
     ours.chmod(0o555)
     monkeypatch.setenv("D2LCORE_DATA", str(ours))
@@ -101,7 +79,8 @@ def test_copy_under_d2lcore_data_comes_first_and_may_be_read_only(tmp_path, home
 
 
 def test_default_cache_is_the_second_place_to_look(tmp_path, home, monkeypatch, no_network):
-    X = _forge(home, fill=200)
+    X = forge(home, fill=200)
+    trust(monkeypatch, home)
     monkeypatch.setenv("D2LCORE_DATA", str(tmp_path / "empty"))
     assert d2l.find_data("Fashion-MNIST") == home
     assert torch.equal(d2l.load_dataset("Fashion-MNIST")[0][0], X)
@@ -122,16 +101,19 @@ def test_online_without_files_downloads_once_through_torchvision(tmp_path, home,
 
     def download(self):  # stands in for torchvision's download: the same files, written where it writes them
         calls.append(self.root)
-        _forge(Path(self.root))
+        forge(Path(self.root))
 
+    forge(tmp_path / "published")
+    trust(monkeypatch, tmp_path / "published")
     fake = type("FashionMNIST", (torchvision.datasets.FashionMNIST,), {"download": download})
     monkeypatch.delenv("D2LCORE_OFFLINE")
     monkeypatch.setenv("D2LCORE_DATA", str(tmp_path / "fresh"))
     monkeypatch.setitem(data_module.DATASETS, "Fashion-MNIST", fake)
-    monkeypatch.setattr(data_module, "_download_reachable", lambda dataset: True)
+    monkeypatch.setattr(sources, "_download_reachable", lambda dataset: True)
     assert d2l.find_data("Fashion-MNIST") == tmp_path / "fresh"
     assert d2l.find_data("Fashion-MNIST") == tmp_path / "fresh"
     assert len(calls) == 2  # train and test split, the first time only
+    assert sorted(p.name for p in (tmp_path / "fresh").iterdir()) == ["FashionMNIST"]  # no staging folder left
 
 
 def test_balanced_subset_needs_enough_of_every_class():
