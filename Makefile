@@ -42,7 +42,7 @@ figures: $(STAMP)  ## redraw every figure in images/
 bench: $(STAMP)  ## speed measurements; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run_all.py
 
-site: $(STAMP)  ## HTML version of the executed notebooks in _site/ (open _site/index.html)
+site: $(STAMP)  ## the course website (Jupyter Book, offline maths) in _site/ (open _site/index.html)
 	$(BIN)/python scripts/build_site.py _site
 
 student: $(STAMP)  ## the notebooks without worked solutions, for a class, into student/

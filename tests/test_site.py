@@ -1,83 +1,319 @@
-"""The HTML build of the course: it builds offline, and a real headless browser renders maths and figures."""
+"""The course's website (``make site``): built once, offline, then driven in headless Chromium.
 
+The site is served on 127.0.0.1 and every request for anything else is blocked and reported. Each page is checked
+for its title, its place in the sidebar, its previous/next and Colab links and, once MathJax has finished, for
+formulas left untypeset or typeset with an error. Then a search, a click in the sidebar, and screenshots of the
+index and of a notebook page held against what they must show (kept in $D2LCORE_SITE_SCREENSHOTS when set).
+The browser tests are skipped where no Chromium is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
 import json
+import os
 import re
 import shutil
-import subprocess
 import sys
+import threading
 from pathlib import Path
 
-import matplotlib.image
+import numpy as np
 import pytest
+from PIL import Image
+
+import d2lcore
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_site  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium (CI installs it: apt-get install chromium)")
+VIEWPORT = {"width": 1280, "height": 900}
+
+README = (ROOT / "README.md").read_text()
+SITE_TITLE = README.splitlines()[0].removeprefix("# ")
+ORDER = list(dict.fromkeys(re.findall(r"\(notebooks/([\w.-]+)\.ipynb\)", README)))
+NOTEBOOKS = {stem: json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text()) for stem in ORDER}
+TITLES = {stem: "".join(nb["cells"][0]["source"]).splitlines()[0].removeprefix("# ") for stem, nb in NOTEBOOKS.items()}
+HAS_MATHS = {
+    stem: any(c["cell_type"] == "markdown" and "$" in "".join(c["source"]) for c in nb["cells"])
+    for stem, nb in NOTEBOOKS.items()
+}
+PAGES = ["index.html", *(f"notebooks/{stem}.html" for stem in ORDER)]
+
+# What a page shows once MathJax has finished: formulas with an error, formulas left as TeX, primes gone missing.
+PAGE_REPORT_JS = r"""async () => {
+  const startup = window.MathJax && window.MathJax.startup;
+  if (startup) await startup.promise;
+  const errors = [], noPrime = [];
+  for (const item of startup ? startup.document.math : []) {
+    const root = item.typesetRoot, err = root && root.querySelector('mjx-merror');
+    if (err) errors.push(`${item.math} -> ${err.getAttribute('data-mjx-error') || err.textContent}`);
+    const tex = item.math.replace(/\\(text|mathrm|operatorname)\{[^}]*\}/g, '');
+    if (!err && tex.includes("'") && !(root && root.querySelector('mjx-c[class*="mjx-c203"]'))) noPrime.push(item.math);
+  }
+  const prose = document.querySelector('article').cloneNode(true);
+  prose.querySelectorAll('pre, code, mjx-container, .cell_output, script, style').forEach(n => n.remove());
+  const link = s => { const a = document.querySelector(s); return a ? a.href : null; };
+  return {
+    title: document.title.split(' — ')[0],
+    typeset: document.querySelectorAll('article mjx-container').length,
+    mathElements: document.querySelectorAll('article .math').length,
+    untypeset: Array.from(document.querySelectorAll('article .math'))
+      .filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.trim()),
+    errors, noPrime,
+    processingErrors: (document.body.innerText.match(/Math Processing Error/g) || []).length,
+    rawTeX: prose.textContent.match(/.{0,40}(\$|\\\(|\\\[).{0,40}/g) || [],
+    sidebar: Array.from(document.querySelectorAll('nav.bd-docs-nav a.reference'))
+      .map(a => [a.href.split('#')[0], a.textContent.trim()]),
+    prev: link('a.left-prev'), next: link('a.right-next'),
+    colab: [...new Set(Array.from(document.querySelectorAll('a[href^="https://colab.research.google.com"]'))
+      .map(a => a.href))],
+  };
+}"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    return out, build_site.build(out)
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "_site"
+    build_site.build(out, quiet=True)
+    return out
 
 
-def test_every_notebook_becomes_a_linked_page(site):
-    out, pages = site
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    assert pages[0].name == "index.html" and len(pages) == len(notebooks) + 1
-    index = pages[0].read_text()
-    for nb in notebooks:
-        assert f'href="{nb.stem}.html"' in index
-    assert (out / "mathjax" / "MathJax.js").exists()
-    for page in pages[1:]:
-        text = page.read_text()
-        assert 'href="index.html">Contents</a>' in text
-        assert not re.search(r'<script src="https?://', text), f"{page.name} loads a script from the internet"
+@pytest.fixture(scope="module")
+def base_url(site: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
 
 
-def _math_page() -> Path:
-    """The first notebook (course order) whose markdown has inline maths."""
-    for nb in build_site.notebook_order(ROOT / "notebooks"):
-        cells = json.loads(nb.read_text())["cells"]
-        if any(c["cell_type"] == "markdown" and "$" in "".join(c["source"]) for c in cells):
-            return nb
-    pytest.fail("no notebook has maths")
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
 
 
-def _chromium(*args: str, user_dir: Path) -> str:
-    result = subprocess.run(
-        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={user_dir}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+def _tab(browser, base_url: str) -> tuple:
+    """A new tab that blocks (and logs) requests leaving the local server and logs responses >= 400."""
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+    log: dict[str, list[str]] = {"outside": [], "failed": []}
+
+    def guard(route) -> None:
+        if route.request.url.startswith((base_url, "data:")):
+            route.continue_()
+        else:
+            log["outside"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("response", lambda r: r.status >= 400 and log["failed"].append(f"{r.status} {r.url}"))
+    return context, page, log
+
+
+@pytest.fixture(scope="module")
+def visits(browser, base_url: str) -> dict[str, dict]:
+    """Every page opened once, in course order: what it shows (PAGE_REPORT_JS) and what it requested."""
+    context, page, log = _tab(browser, base_url)
+    reports = {}
+    for path in PAGES:
+        log["outside"].clear()
+        log["failed"].clear()
+        response = page.goto(base_url + path)
+        reports[path] = {"status": response.status, **page.evaluate(PAGE_REPORT_JS)}
+        reports[path] |= {"outside": list(log["outside"]), "failed": [f for f in log["failed"] if "favicon" not in f]}
+    context.close()
+    return reports
+
+
+def test_readme_lists_every_notebook():
+    assert sorted(ORDER) == sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert [p.stem for p in build_site.notebook_order(ROOT / "notebooks")] == ORDER, "site order != README order"
+
+
+def test_prepare_notebook_hides_the_colab_cell_and_strips_markers():
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# 9.9 T\n"]},
+            {"cell_type": "code", "metadata": {}, "source": ['if "google.colab" in sys.modules:\n', "    pass"]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": ["# NBVAL_IGNORE_OUTPUT\n", "x = [1,\n", "  2]  # fmt: skip"],
+            },
+            {"cell_type": "code", "metadata": {}, "source": ["# fmt: off\n", "y = 1  # fine\n", "# fmt: on\n"]},
+        ]
+    }
+    shown = build_site.prepare_notebook(nb)
+    assert shown["cells"][1]["metadata"]["tags"] == ["remove-cell"]
+    assert "".join(shown["cells"][2]["source"]) == "x = [1,\n  2]"
+    assert "".join(shown["cells"][3]["source"]) == "y = 1  # fine\n"
+    assert "tags" not in nb["cells"][1]["metadata"] and nb["cells"][2]["source"][0] == "# NBVAL_IGNORE_OUTPUT\n"
+
+
+def test_pages_hide_the_colab_cell_and_the_markers(site: Path):
+    for stem in ORDER:
+        html = (site / "notebooks" / f"{stem}.html").read_text()
+        assert "google.colab" not in html, f"{stem}: the Colab install cell is shown"
+        assert not re.search(r"NBVAL_|fmt: (skip|off|on)", html), f"{stem}: a test or formatter marker is shown"
+        assert f"<h1>{TITLES[stem]}" in html.replace("\n", ""), f"{stem}: the page's heading is not the notebook's"
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file() and (site / "searchindex.js").is_file()
+
+
+def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
+    target = tmp_path / "_site"
+    target.mkdir()
+    (target / "index.html").write_text("the previous site")
+    broken = tmp_path / "notebooks"
+    broken.mkdir()
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# 1.1 Broken\n", "![x](../images/missing.png)"]}]
+    (broken / "1.1_broken.ipynb").write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     )
-    return result.stdout
+    with pytest.raises(RuntimeError, match="jupyter-book build failed"):
+        build_site.build(target, notebooks_dir=broken, quiet=True)  # a warning (missing image) is an error
+    assert (target / "index.html").read_text() == "the previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "notebooks"], "the build left files behind"
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (CI installs it: apt-get install chromium)")
-def test_browser_renders_maths_and_figures(site, tmp_path):
-    out, _ = site
-    page = out / f"{_math_page().stem}.html"
-    dom = _chromium("--virtual-time-budget=15000", "--dump-dom", page.as_uri(), user_dir=tmp_path / "u1")
-    assert dom.count('class="MathJax"') >= 1, "MathJax did not typeset the page's maths"
-    assert "data:image/png;base64," in dom, "the page shows no embedded figure"
-    shot = tmp_path / "page.png"
-    _chromium("--window-size=1200,1600", f"--screenshot={shot}", page.as_uri(), user_dir=tmp_path / "u2")
-    pixels = matplotlib.image.imread(shot)
-    assert pixels.shape[:2] == (1600, 1200) and pixels[..., :3].std() > 0.05, "the screenshot is blank"
-    index_dom = _chromium("--dump-dom", (out / "index.html").as_uri(), user_dir=tmp_path / "u3")
-    assert index_dom.count("<li><a href=") == len(list((ROOT / "notebooks").glob("*.ipynb")))
+@needs_chromium
+def test_every_notebook_has_a_page_in_the_sidebar_with_its_title(visits: dict, base_url: str):
+    assert visits["index.html"]["title"] == SITE_TITLE
+    expected = [[base_url + "index.html", SITE_TITLE]]
+    expected += [[f"{base_url}notebooks/{stem}.html", TITLES[stem]] for stem in ORDER]
+    for path, report in visits.items():
+        assert report["status"] == 200, f"{path}: HTTP {report['status']}"
+        assert report["sidebar"] == expected, f"{path}: the sidebar is not the course's table of contents"
+    for stem in ORDER:
+        assert visits[f"notebooks/{stem}.html"]["title"] == TITLES[stem]
+
+
+@needs_chromium
+def test_no_page_loads_anything_from_the_internet_or_misses_a_file(visits: dict):
+    for path, report in visits.items():
+        assert not report["outside"], f"{path} requests files from outside the site: {report['outside']}"
+        assert not report["failed"], f"{path} requests missing files: {report['failed']}"
+
+
+@needs_chromium
+@pytest.mark.parametrize("path", PAGES)
+def test_maths_typeset_without_errors(visits: dict, path: str):
+    report = visits[path]
+    problems = [f"MathJax error: {error}" for error in report["errors"]]
+    problems += [f"not typeset: {tex}" for tex in report["untypeset"]]
+    problems += [f"primes not typeset as primes: {tex}" for tex in report["noPrime"]]
+    problems += [f"raw TeX in the prose: ...{text}..." for text in report["rawTeX"]]
+    problems += ["'Math Processing Error'"] * report["processingErrors"]
+    if HAS_MATHS.get(Path(path).stem) and not report["typeset"]:
+        problems.append("the notebook has maths, the page shows no typeset formula")
+    assert not problems, f"{path}: {len(problems)} maths problems:\n" + "\n".join(problems[:20])
+
+
+@needs_chromium
+@pytest.mark.parametrize("stem", ORDER)
+def test_previous_next_and_colab_links(visits: dict, base_url: str, stem: str):
+    i = ORDER.index(stem)
+    report = visits[f"notebooks/{stem}.html"]
+    assert report["prev"] == base_url + (f"notebooks/{ORDER[i - 1]}.html" if i else "index.html")
+    assert report["next"] == (f"{base_url}notebooks/{ORDER[i + 1]}.html" if i + 1 < len(ORDER) else None)
+    colab = f"https://colab.research.google.com/github/{d2lcore.COURSE_REPO}/blob/main/notebooks/{stem}.ipynb"
+    assert report["colab"] == [colab]
+    assert visits["index.html"]["next"] == f"{base_url}notebooks/{ORDER[0]}.html"
+
+
+@needs_chromium
+def test_search_finds_the_cross_correlation_section(browser, base_url: str):
+    context, page, log = _tab(browser, base_url)
+    page.goto(base_url + "index.html")
+    page.locator("#pst-primary-sidebar .search-button__button").click()
+    box = page.locator("#pst-search-dialog input[name=q]")
+    box.fill("cross-correlation")
+    box.press("Enter")
+    page.wait_for_url("**/search.html?q=cross-correlation*")
+    page.wait_for_selector("#search-results ul.search li a")
+    results = [a.get_attribute("href") for a in page.locator("#search-results ul.search li a").all()]
+    assert "notebooks/7.2_conv_layer.html" in results, f"search results: {results}"
+    assert TITLES["7.2_conv_layer"] in page.locator("#search-results").inner_text()
+    assert not log["outside"]
+    context.close()
+
+
+@needs_chromium
+def test_a_sidebar_link_opens_its_page(browser, base_url: str):
+    context, page, _ = _tab(browser, base_url)
+    page.goto(base_url + "index.html")
+    stem = ORDER[3]
+    page.locator("nav.bd-docs-nav a.reference", has_text=TITLES[stem]).click()
+    page.wait_for_url(f"{base_url}notebooks/{stem}.html")
+    assert page.title().startswith(TITLES[stem])
+    assert page.locator("nav.bd-docs-nav li.current > a").inner_text().strip() == TITLES[stem]
+    context.close()
+
+
+def _check_screenshot(png: Path, boxes: dict) -> np.ndarray:
+    """The page has content, the theme's layout (a sidebar column beside the article) and a styled sidebar."""
+    pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    dark = pixels.max(axis=2) < 110
+    assert (pixels.min(axis=2) < 235).mean() > 0.03 and dark.mean() > 0.005, f"{png} is (nearly) blank"
+    x, y, w, h = boxes["sidebar"]
+    assert x == 0 and 180 <= w <= 400 and h >= 0.8 * VIEWPORT["height"], f"{png}: no sidebar column: {boxes}"
+    assert boxes["article"][0] >= x + w, f"{png}: the article is not beside the sidebar: {boxes}"
+    side = pixels[int(y) : int(y + h), : int(w)]
+    assert (side.max(axis=2) < 110).mean() > 0.003, f"{png}: the sidebar shows no text"
+    bluish = (side[..., 2] - side[..., 0] > 60) & (side.max(axis=2) > 90)
+    assert bluish.sum() > 30, f"{png}: the sidebar's current page is not highlighted (no theme styles?)"
+    return pixels
+
+
+BOXES_JS = """() => Object.fromEntries([['sidebar', '#pst-primary-sidebar'], ['article', 'article.bd-article']]
+  .map(([key, css]) => {
+    const r = document.querySelector(css).getBoundingClientRect();
+    return [key, [r.x, r.y, r.width, r.height]];
+  }))"""
+FORMULA_JS = r"""async () => {
+  if (!(window.MathJax && MathJax.startup)) return null;
+  await MathJax.startup.promise;
+  const all = Array.from(MathJax.startup.document.math).filter(m => m.display && m.typesetRoot);
+  const item = all.find(m => m.math.includes("'")) || all[0];
+  if (!item) return null;
+  item.typesetRoot.scrollIntoView({block: 'center'});
+  const r = item.typesetRoot.querySelector('mjx-math').getBoundingClientRect();
+  return {tex: item.math, box: [r.x, r.y, r.width, r.height]};
+}"""
+
+
+@needs_chromium
+def test_screenshots_of_the_index_and_a_notebook_page(browser, base_url: str, tmp_path_factory):
+    shots = Path(os.environ.get("D2LCORE_SITE_SCREENSHOTS") or tmp_path_factory.mktemp("site-screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    context, page, _ = _tab(browser, base_url)
+    page.goto(base_url + "index.html")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=shots / "index.png")
+    _check_screenshot(shots / "index.png", page.evaluate(BOXES_JS))
+    page.goto(f"{base_url}notebooks/7.2_conv_layer.html")
+    formula = page.evaluate(FORMULA_JS)
+    assert formula, "the notebook page has no typeset display formula (MathJax did not run?)"
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=shots / "notebook.png")
+    pixels = _check_screenshot(shots / "notebook.png", page.evaluate(BOXES_JS))
+    x, y, w, h = (int(v) for v in formula["box"])
+    crop = pixels[max(y, 0) : y + h, max(x, 0) : x + w]
+    assert w > 60 and h > 15 and crop.size, f"formula {formula['tex']!r} is not laid out: {formula['box']}"
+    ink = (crop.max(axis=2) < 110).mean()
+    assert 0.02 < ink < 0.6, f"formula {formula['tex']!r} is not drawn in {shots / 'notebook.png'} (ink {ink:.3f})"
+    context.close()
