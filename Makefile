@@ -37,7 +37,7 @@ lint: $(STAMP)  ## ruff over the package, tests, scripts and notebooks
 	$(BIN)/ruff format --check .
 
 figures: $(STAMP)  ## redraw every figure in images/
-	$(BIN)/python scripts/make_figures.py images
+	$(BIN)/python -m figures images
 
 bench: $(STAMP)  ## speed measurements; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run_all.py

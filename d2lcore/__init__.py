@@ -33,7 +33,7 @@ from .ops import (
     pool2d,
     pool2d_fast,
 )
-from .plot import ProgressBoard, plot, set_figsize, show_feature_maps, show_images
+from .plot import ProgressBoard, show_feature_maps, show_images
 from .records import full_mode_record, load_records, results_table
 from .train import Trainer, evaluate_accuracy, evaluate_loss
 

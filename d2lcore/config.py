@@ -21,7 +21,6 @@ def _flag(name: str) -> bool:
 class QuickBudget:
     """How far quick mode shrinks training (used by the Trainer and the data module)."""
 
-    max_epochs: int = 3
     max_resize: int = 32
     train_size: int = 12000
     val_size: int = 2000
@@ -95,7 +94,11 @@ def device_name(device: torch.device) -> str:
 def describe() -> str:
     """One line saying which mode and device this run uses."""
     if is_quick():
-        mode = "QUICK (D2LCORE_QUICK=1: less data, at most 3 epochs, images at most 32 px)"
+        budget = QUICK_BUDGET
+        mode = (
+            f"QUICK (D2LCORE_QUICK=1: {budget.train_size:,} / {budget.val_size:,} images, at most "
+            f"{budget.max_resize} px; epochs set by each training call)"
+        )
     else:
         mode = "FULL (as in the book)"
     device = try_gpu()

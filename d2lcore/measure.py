@@ -49,6 +49,8 @@ def cost(model: nn.Module | Callable[[], nn.Module], input_shape: Sequence[int])
     first forward pass. MACs are half of the FLOPs that ``torch.utils.flop_counter`` counts (one multiply and one
     add each); layers without weights (ReLU, pooling) count no MACs. Per-layer rows cover every module that has
     parameters of its own (convolutions, dense layers, batch norms).
+
+    Taught in notebooks/7.4_channels.ipynb.
     """
     if not isinstance(model, nn.Module) and not callable(model):
         raise TypeError(f"cost: model must be a module or a function that builds one, got {type(model).__name__}")
@@ -119,6 +121,8 @@ def best_time(fn: Callable[[], object], repeats: int = 5, warmup: int = 1, threa
     The minimum is the least disturbed estimate of what the computation itself costs. ``threads=1`` (the default)
     times single-threaded work, so that comparisons do not depend on how many cores the machine has or how busy
     they are; pass ``None`` to time with torch's current setting.
+
+    Taught in notebooks/7.2_conv_layer.ipynb.
     """
     if not callable(fn):
         raise TypeError(f"best_time: fn must be a function of no arguments, e.g. lambda: corr2d(X, K); got {fn!r}")

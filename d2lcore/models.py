@@ -33,7 +33,10 @@ def _check_arch(arch, where: str, first: str, example: str) -> None:
 
 
 class LeNet(Classifier):
-    """LeNet-5 as in the book: sigmoid activations and average pooling."""
+    """LeNet-5 as in the book: sigmoid activations and average pooling.
+
+    Taught in notebooks/7.6_lenet.ipynb.
+    """
 
     def __init__(self, lr: float = 0.1, num_classes: int = 10) -> None:
         super().__init__()
@@ -52,7 +55,10 @@ class LeNet(Classifier):
 
 
 def vgg_block(num_convs: int, out_channels: int) -> nn.Sequential:
-    """``num_convs`` 3x3 convolutions with ReLU, then a 2x2 max pool that halves height and width."""
+    """``num_convs`` 3x3 convolutions with ReLU, then a 2x2 max pool that halves height and width.
+
+    Taught in notebooks/8.2_vgg.ipynb.
+    """
     checks.integer(num_convs, "num_convs", "vgg_block")
     checks.integer(out_channels, "out_channels", "vgg_block")
     layers: list[nn.Module] = []
@@ -63,7 +69,10 @@ def vgg_block(num_convs: int, out_channels: int) -> nn.Sequential:
 
 
 class VGG(Classifier):
-    """VGG: blocks given by ``arch`` as (number of convolutions, output channels), then three dense layers."""
+    """VGG: blocks given by ``arch`` as (number of convolutions, output channels), then three dense layers.
+
+    Taught in notebooks/8.2_vgg.ipynb.
+    """
 
     def __init__(
         self, arch: Sequence[tuple[int, int]], lr: float = 0.1, num_classes: int = 10, hidden: int = 4096
@@ -86,7 +95,10 @@ VGG11_ARCH = ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))
 
 
 class Residual(nn.Module):
-    """The ResNet block: two 3x3 conv + batch-norm layers and a shortcut (1x1 conv when shapes change)."""
+    """The ResNet block: two 3x3 conv + batch-norm layers and a shortcut (1x1 conv when shapes change).
+
+    Taught in notebooks/8.6_resnet.ipynb.
+    """
 
     def __init__(self, num_channels: int, use_1x1conv: bool = False, strides: int = 1) -> None:
         super().__init__()
@@ -123,6 +135,8 @@ class ResNeXtBlock(nn.Module):
     ``groups`` is the number of groups g of the 3x3 convolution, as in the text of the book. (The book's code
     passes ``groups=bot_channels // groups`` to ``nn.Conv2d``, i.e. it treats its argument as the width of
     each group; ``ResNeXtBlock(c, bot_channels // g, ...)`` in d2l equals ``ResNeXtBlock(c, g, ...)`` here.)
+
+    Taught in notebooks/8.6_resnet.ipynb.
     """
 
     def __init__(
@@ -193,7 +207,10 @@ class ResNet(Classifier):
 
 
 class ResNet18(ResNet):
-    """ResNet-18: four stages of two residual blocks with 64, 128, 256 and 512 channels."""
+    """ResNet-18: four stages of two residual blocks with 64, 128, 256 and 512 channels.
+
+    Taught in notebooks/8.6_resnet.ipynb.
+    """
 
     def __init__(self, lr: float = 0.1, num_classes: int = 10) -> None:
         super().__init__(((2, 64), (2, 128), (2, 256), (2, 512)), lr, num_classes)

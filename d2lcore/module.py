@@ -52,9 +52,6 @@ class HyperParameters:
 class Module(nn.Module, HyperParameters):
     """Base class of models: a network ``self.net``, a loss, an optimiser, and the steps the Trainer calls."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
     def loss(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 

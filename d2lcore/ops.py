@@ -47,7 +47,10 @@ def _check_window_fits(X: torch.Tensor, window: tuple[int, int], what: str) -> N
 
 
 def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
-    """2-D cross-correlation of an ``(h, w)`` input with a ``(kh, kw)`` kernel, as a double loop."""
+    """2-D cross-correlation of an ``(h, w)`` input with a ``(kh, kw)`` kernel, as a double loop.
+
+    Taught in notebooks/7.2_conv_layer.ipynb.
+    """
     _check_rank("X", X, 2, "(height, width)")
     _check_rank("K", K, 2, "(kernel_height, kernel_width)")
     _check_window_fits(X, tuple(K.shape), "Kernel")
@@ -60,7 +63,10 @@ def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 
 
 def corr2d_fast(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
-    """Same result as :func:`corr2d`, vectorised: all windows at once via ``unfold`` then one contraction."""
+    """Same result as :func:`corr2d`, vectorised: all windows at once via ``unfold`` then one contraction.
+
+    Taught in notebooks/7.2_conv_layer.ipynb.
+    """
     _check_rank("X", X, 2, "(height, width)")
     _check_rank("K", K, 2, "(kernel_height, kernel_width)")
     _check_window_fits(X, tuple(K.shape), "Kernel")
@@ -69,7 +75,10 @@ def corr2d_fast(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 
 
 def corr2d_multi_in(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
-    """Cross-correlate each input channel with its kernel slice and add the results over channels."""
+    """Cross-correlate each input channel with its kernel slice and add the results over channels.
+
+    Taught in notebooks/7.4_channels.ipynb.
+    """
     _check_rank("X", X, 3, "(channels, height, width)")
     _check_rank("K", K, 3, "(channels, kernel_height, kernel_width)")
     if X.shape[0] != K.shape[0]:
@@ -80,13 +89,19 @@ def corr2d_multi_in(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 
 
 def corr2d_multi_in_out(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
-    """One output channel per leading slice of ``K``: shape ``(c_o, c_i, kh, kw)`` -> ``(c_o, oh, ow)``."""
+    """One output channel per leading slice of ``K``: shape ``(c_o, c_i, kh, kw)`` -> ``(c_o, oh, ow)``.
+
+    Taught in notebooks/7.4_channels.ipynb.
+    """
     _check_rank("K", K, 4, "(out_channels, in_channels, kernel_height, kernel_width)")
     return torch.stack([corr2d_multi_in(X, k) for k in K], 0)
 
 
 def corr2d_multi_in_out_1x1(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
-    """A 1x1 convolution as one matrix product: ``(c_o, c_i) @ (c_i, h*w)``."""
+    """A 1x1 convolution as one matrix product: ``(c_o, c_i) @ (c_i, h*w)``.
+
+    Taught in notebooks/7.4_channels.ipynb.
+    """
     _check_rank("X", X, 3, "(channels, height, width)")
     _check_rank("K", K, 4, "(out_channels, in_channels, 1, 1)")
     if K.shape[2:] != (1, 1):
@@ -103,7 +118,10 @@ def _check_mode(mode: str) -> None:
 
 
 def pool2d(X: torch.Tensor, pool_size: IntPair, mode: PoolMode = "max") -> torch.Tensor:
-    """Max or average pooling of an ``(h, w)`` input with stride 1 and no padding, as a double loop."""
+    """Max or average pooling of an ``(h, w)`` input with stride 1 and no padding, as a double loop.
+
+    Taught in notebooks/7.5_pooling.ipynb.
+    """
     _check_mode(mode)
     _check_rank("X", X, 2, "(height, width)")
     p_h, p_w = _pair(pool_size, "pool_size", "pool2d")
@@ -127,6 +145,8 @@ def pool2d_fast(
 
     ``stride=None`` means stride 1, as in :func:`pool2d` (``nn.MaxPool2d`` would default to the window).
     Padding uses ``-inf`` for max and ``0`` for average (counted in the mean, like ``nn.AvgPool2d``).
+
+    Taught in notebooks/7.5_pooling.ipynb.
     """
     _check_mode(mode)
     _check_rank("X", X, 2, "(height, width)")
@@ -148,7 +168,10 @@ def pool2d_fast(
 
 
 def comp_conv2d(conv2d: nn.Module, X: torch.Tensor) -> torch.Tensor:
-    """Apply a one-channel conv layer to an ``(h, w)`` matrix and return the ``(h', w')`` result."""
+    """Apply a one-channel conv layer to an ``(h, w)`` matrix and return the ``(h', w')`` result.
+
+    Taught in notebooks/7.3_padding_and_strides.ipynb.
+    """
     if not callable(conv2d):
         raise TypeError(f"comp_conv2d: conv2d must be a layer such as nn.LazyConv2d(1, kernel_size=3), got {conv2d!r}")
     _check_rank("X", X, 2, "(height, width)")
@@ -163,6 +186,8 @@ def conv_output_shape(
 
     ``padding`` is per side, as in ``nn.Conv2d``; the book's total padding is ``p_h = 2 * padding``, and
     the formula is ``floor((n_h - k_h + p_h + s_h) / s_h)``.
+
+    Taught in notebooks/7.3_padding_and_strides.ipynb.
     """
     where = "conv_output_shape"
     sizes = []

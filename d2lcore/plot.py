@@ -1,7 +1,8 @@
-"""Plotting helpers: the book's ``plot`` and ``show_images``, feature-map grids, and the live training board."""
+"""What the notebooks display: image grids, feature maps, the live training board and the progress line."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -24,63 +25,25 @@ def _check_names(value, name: str, where: str) -> None:
         )
 
 
-def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
-    """Default size of new matplotlib figures."""
-    _check_figsize(figsize, "set_figsize")
-    plt.rcParams["figure.figsize"] = figsize
-
-
 def _to_numpy(x):
     return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x
 
 
-def plot(
-    X,
-    Y=None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-    legend: Sequence[str] = (),
-    xscale: str = "linear",
-    yscale: str = "linear",
-    fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
-    figsize: tuple[float, float] = (3.5, 2.5),
-    axes=None,
-):
-    """Plot one or several curves; ``X`` and ``Y`` may be lists of curves. Returns the axes."""
-    _check_names(legend, "legend", "plot")
-    _check_names(fmts, "fmts", "plot")
-    _check_figsize(figsize, "plot")
-
-    def has_one_axis(v) -> bool:
-        return (hasattr(v, "ndim") and v.ndim == 1) or (isinstance(v, list) and not hasattr(v[0], "__len__"))
-
-    if has_one_axis(X):
-        X = [X]
-    if Y is None:
-        X, Y = [[]] * len(X), X
-    elif has_one_axis(Y):
-        Y = [Y]
-    if len(X) != len(Y):
-        X = X * len(Y)
-    if axes is None:
-        _, axes = plt.subplots(figsize=figsize)
-    for x, y, fmt in zip(X, Y, fmts * len(Y)):
-        x, y = _to_numpy(x), _to_numpy(y)
-        axes.plot(x, y, fmt) if len(x) else axes.plot(y, fmt)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.set_xscale(xscale)
-    axes.set_yscale(yscale)
-    if legend:
-        axes.legend(legend)
-    axes.grid(True, alpha=0.3)
-    return axes
-
-
 def show_images(
-    imgs, num_rows: int, num_cols: int, titles: Sequence[str] | None = None, scale: float = 1.5, cmap: str = "gray"
+    imgs,
+    num_rows: int,
+    num_cols: int,
+    titles: Sequence[str] | None = None,
+    scale: float = 1.5,
+    cmap: str = "gray",
+    vmin: float | None = None,
+    vmax: float | None = None,
 ):
-    """A grid of images (tensors ``H x W`` or ``H x W x C``) with optional titles. Returns the axes."""
+    """A grid of images (tensors ``H x W`` or ``H x W x C``) with optional titles. Returns the axes.
+
+    ``vmin`` and ``vmax`` fix the values shown as black and white (the same for every image), e.g. 0 and 1 for
+    binary images; by default each image is scaled to its own range.
+    """
     checks.integer(num_rows, "num_rows", "show_images")
     checks.integer(num_cols, "num_cols", "show_images")
     checks.number(scale, "scale", "show_images", hint="It is the size of one image in inches, e.g. 1.5.")
@@ -97,7 +60,7 @@ def show_images(
         ax.axis("off")
         if i >= len(imgs):
             continue
-        ax.imshow(_to_numpy(imgs[i]), cmap=cmap)
+        ax.imshow(_to_numpy(imgs[i]), cmap=cmap, vmin=vmin, vmax=vmax)
         if titles is not None and i < len(titles):
             ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()
@@ -193,3 +156,34 @@ def _ipython_display():
         return None
     shell = get_ipython()
     return display if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell" else None
+
+
+class ProgressLine:
+    """One line of progress text: updated in place in Jupyter, printed once per epoch elsewhere."""
+
+    def __init__(self) -> None:
+        self._display = _ipython_display()
+        self._handle = None
+        self._last = 0.0
+
+    def update(self, text: str, force: bool = False) -> None:
+        """Show ``text``; in Jupyter at most twice a second unless ``force``, elsewhere only when ``force``."""
+        now = time.perf_counter()
+        if self._display is None:
+            if force:
+                print(text, flush=True)
+            return
+        if not force and now - self._last < 0.5:
+            return
+        self._last = now
+        payload = {"text/plain": text}
+        if self._handle is None:
+            self._handle = self._display(payload, raw=True, display_id=True)
+        else:
+            self._handle.update(payload, raw=True)
+
+
+def progress_bar(fraction: float, width: int = 24) -> str:
+    """A text bar ``[####....]`` filled to ``fraction`` (between 0 and 1)."""
+    filled = int(round(fraction * width))
+    return "[" + "#" * filled + "." * (width - filled) + "]"

@@ -98,17 +98,29 @@ def _record_column(rec: dict) -> tuple[str, list[str]]:
     ]
 
 
-def results_table(notebook: str, history: dict, data, trainer, book: dict[str, str]) -> str:
+# What the book states for each training notebook's main run (sections 7.6, 8.2 and 8.6 of Dive into Deep
+# Learning): it trains on a GPU and shows the curves of the losses and the accuracy, without numbers.
+_PLOT_ONLY = {"device": "GPU", "time": "not stated", "train loss": "plot only", "val loss": "plot only"}
+BOOK_SETUP: dict[str, dict[str, str]] = {
+    "7.6_lenet": {"data": "60,000 / 10,000 at 28x28", "epochs": "10", **_PLOT_ONLY, "val acc": "plot only"},
+    "8.2_vgg": {"data": "60,000 / 10,000 at 224x224", "epochs": "10", **_PLOT_ONLY, "val acc": "plot only"},
+    "8.6_resnet": {"data": "60,000 / 10,000 at 96x96", "epochs": "10", **_PLOT_ONLY, "val acc": "plot only"},
+}
+
+
+def results_table(notebook: str, history: dict, data, trainer, book: dict[str, str] | None = None) -> str:
     """This run beside the recorded full-mode runs of ``notebook`` and the book's set-up, as a text table.
 
-    ``book`` gives the book's values for the rows it states (``"data"``, ``"epochs"``, ``"device"``, ...);
-    missing rows show ``-``.
+    ``book`` gives the book's values for the rows it states (``"data"``, ``"epochs"``, ``"device"``, ...; missing
+    rows show ``-``); by default they come from :data:`BOOK_SETUP`. Taught in notebooks/7.6_lenet.ipynb.
     """
     missing = [k for k in ("train_loss", "val_loss", "val_acc") if not isinstance(history, dict) or not history.get(k)]
     if missing:
         raise ValueError(
             f"results_table: history has no {', '.join(missing)}: pass the dict that trainer.fit(...) returned"
         )
+    if book is None:
+        book = BOOK_SETUP.get(notebook, {})
     if not isinstance(book, dict):
         raise TypeError("results_table: book must be a dict of the book's values by row, e.g. {'epochs': '10'}")
     rows = ["data (train / val)", "epochs", "device", "training time", "train loss", "val loss", "val acc"]

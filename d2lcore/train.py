@@ -15,49 +15,18 @@ from torch import nn
 
 from . import checks, config
 from .module import HyperParameters, Module, _device_of, explain_shape_errors
-from .plot import ProgressBoard
-
-
-class _Progress:
-    """One line of progress text: updated in place in Jupyter, printed once per epoch elsewhere."""
-
-    def __init__(self) -> None:
-        from .plot import _ipython_display
-
-        self._display = _ipython_display()
-        self._handle = None
-        self._last = 0.0
-
-    def update(self, text: str, force: bool = False) -> None:
-        now = time.perf_counter()
-        if self._display is None:
-            if force:
-                print(text, flush=True)
-            return
-        if not force and now - self._last < 0.5:
-            return
-        self._last = now
-        payload = {"text/plain": text}
-        if self._handle is None:
-            self._handle = self._display(payload, raw=True, display_id=True)
-        else:
-            self._handle.update(payload, raw=True)
-
-
-def _bar(fraction: float, width: int = 24) -> str:
-    filled = int(round(fraction * width))
-    return "[" + "#" * filled + "." * (width - filled) + "]"
+from .plot import ProgressBoard, ProgressLine, progress_bar
 
 
 class Trainer(HyperParameters):
     """Fit a :class:`~d2lcore.module.Module` to a data module.
 
     Args:
-        max_epochs: epochs to train (quick mode caps it at ``config.QUICK_BUDGET.max_epochs``).
+        max_epochs: epochs to train. Nothing changes it in quick mode: a notebook states its quick-mode budget
+            at the call, ``Trainer(max_epochs=d2l.pick(full=10, quick=3))``.
         num_gpus: 0 forces the CPU; ``None`` (default) uses a GPU when there is one.
         gradient_clip_val: clip the global gradient norm to this value when positive.
         board: draw the live plot of train loss, val loss and val accuracy.
-        quick_epochs: a different cap for quick mode, for models cheap enough to afford more epochs.
     """
 
     def __init__(
@@ -66,7 +35,6 @@ class Trainer(HyperParameters):
         num_gpus: int | None = None,
         gradient_clip_val: float = 0.0,
         board: bool = True,
-        quick_epochs: int | None = None,
     ) -> None:
         checks.integer(max_epochs, "max_epochs", "Trainer", hint="E.g. Trainer(max_epochs=10).")
         checks.optional_integer(
@@ -74,14 +42,9 @@ class Trainer(HyperParameters):
         )
         checks.number(gradient_clip_val, "gradient_clip_val", "Trainer", positive=False, hint="0 turns clipping off.")
         checks.flag(board, "board", "Trainer")
-        checks.optional_integer(quick_epochs, "quick_epochs", "Trainer", hint="None keeps the quick-mode default.")
         self.save_hyperparameters()
         self.device = torch.device("cpu") if num_gpus == 0 else config.try_gpu()
-        if config.is_quick():
-            cap = config.QUICK_BUDGET.max_epochs if quick_epochs is None else quick_epochs
-            self.epochs = min(max_epochs, cap)
-        else:
-            self.epochs = max_epochs
+        self.epochs = max_epochs
         self.history: dict[str, list[float]] = {}
         self.board = ProgressBoard(xlim=(0, self.epochs)) if board else None
 
@@ -118,7 +81,7 @@ class Trainer(HyperParameters):
             + (" (quick mode)" if config.is_quick() else ""),
             flush=True,
         )
-        progress = _Progress()
+        progress = ProgressLine()
         self.history = {"epoch": [], "train_loss": [], "val_loss": [], "val_acc": []}
         self.train_time, self.images_seen = 0.0, 0
         start = time.perf_counter()
@@ -128,7 +91,7 @@ class Trainer(HyperParameters):
             val = self._validate(val_loader)
             self._record(self.epoch + 1, train_loss, val)
             line = self._epoch_line()
-            progress.update(f"{_bar((self.epoch + 1) / self.epochs)} {line}", force=True)
+            progress.update(f"{progress_bar((self.epoch + 1) / self.epochs)} {line}", force=True)
             if self.board:
                 self.board.update()
         self.wall_time = time.perf_counter() - start
@@ -141,7 +104,7 @@ class Trainer(HyperParameters):
         )
         return self.history
 
-    def _train_epoch(self, loader, progress: _Progress) -> float:
+    def _train_epoch(self, loader, progress: ProgressLine) -> float:
         self.model.train()
         n = len(loader)
         total = torch.zeros((), device=self.device)
@@ -162,7 +125,7 @@ class Trainer(HyperParameters):
             total += loss.detach() * size
             count += size
             done = (self.epoch + (i + 1) / n) / self.epochs
-            progress.update(f"{_bar(done)} epoch {self.epoch + 1}/{self.epochs}, batch {i + 1}/{n}")
+            progress.update(f"{progress_bar(done)} epoch {self.epoch + 1}/{self.epochs}, batch {i + 1}/{n}")
         self.train_time += time.perf_counter() - tic
         self.images_seen += count
         return (total / max(count, 1)).item()

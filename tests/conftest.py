@@ -15,6 +15,11 @@ if "D2LCORE_DATA" not in os.environ and SHARED_DATA.is_dir():
 # Set before nbval starts any kernel, so notebooks inherit it: a bare `pytest` checks the quick run that the
 # committed outputs come from. (Export D2LCORE_QUICK=0 to check a full run.)
 os.environ.setdefault("D2LCORE_QUICK", "1")
+# The CPU thread policy, in one place: the test suite runs torch with one thread per process (notebook kernels
+# inherit it). On a shared CI machine the threads of each small operation wait for one another whenever one is
+# descheduled, which can make a quick run several times slower; one thread also makes timings comparable. Outside the
+# tests nothing is set, and torch uses its default (one thread per core).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend
 
 

@@ -1,33 +1,22 @@
-"""The diagrams in images/ are exactly what scripts/make_figures.py draws, and each one has its drawing code."""
+"""The diagrams in images/ are exactly what the figures package draws, and each one has its drawing code."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
+import figures
+
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "images"
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("make_figures", ROOT / "scripts" / "make_figures.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_figures = _load_script()
-NAMES = sorted(make_figures.FIGURES)
+NAMES = sorted(figures.FIGURES)
 
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("figures")
-    written = make_figures.main(out)
+    written = figures.main(out)
     assert sorted(p.name for p in written) == NAMES
     return out
 

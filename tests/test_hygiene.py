@@ -124,3 +124,48 @@ def test_full_mode_record_holds_a_real_full_run(name):
     assert record["command"].endswith(f"notebooks/{name}.ipynb")
     nb = _load(ROOT / "notebooks" / f"{name}.ipynb")
     assert any(f'results_table("{name}"' in _source(c) for c in _code_cells(nb)), f"{name} does not show the record"
+
+
+TRAINER_CALL = re.compile(r"Trainer\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_training_calls_state_their_epochs_and_lessons_set_no_threads(path):
+    code = "\n".join(_source(c) for c in _code_cells(_load(path)))
+    for args in TRAINER_CALL.findall(code):
+        epochs = re.search(r"max_epochs=([^,)]+)", args)
+        assert epochs, f"{path.name}: Trainer({args}) does not say how many epochs it trains"
+        assert not epochs.group(1).strip().isdigit(), (
+            f"{path.name}: Trainer({args}) trains a fixed number of epochs in both modes; "
+            "state the quick-mode budget with max_epochs=d2l.pick(full=..., quick=...)"
+        )
+    assert "set_num_threads" not in code, f"{path.name} sets torch's threads: that policy lives in tests/conftest.py"
+
+
+def test_every_function_a_notebook_teaches_says_where():
+    """Like the book's "Defined in" notes: the package's docstring names the notebook that writes it out."""
+    import inspect
+
+    for name in d2lcore.__all__:
+        obj = getattr(d2lcore, name)
+        if not callable(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        taught_in = re.findall(r"Taught in notebooks/(\S+\.ipynb)", doc)
+        inline = [p.name for p in NOTEBOOKS if re.search(rf"^(?:def|class) {name}\b", _all_code(p), re.M)]
+        for notebook in inline:
+            assert notebook in taught_in, f"{name} is written out in {notebook}; its docstring must say so"
+        for notebook in taught_in:
+            assert (ROOT / "notebooks" / notebook).exists() and name in _all_code(ROOT / "notebooks" / notebook)
+
+
+def _all_code(path: Path) -> str:
+    return "\n".join(_source(c) for c in _code_cells(_load(path)))
+
+
+def test_readme_layout_lists_every_module_of_the_package():
+    readme = (ROOT / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| `d2lcore/` |"))
+    for module in sorted((ROOT / "d2lcore").glob("*.py")):
+        if module.stem != "__init__":
+            assert f"`{module.stem}`" in row, f"README's layout table does not mention d2lcore/{module.name}"

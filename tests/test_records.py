@@ -45,6 +45,9 @@ def test_results_table_puts_the_run_beside_the_record(tmp_path, monkeypatch):
     assert lines[0].split("  ")[-1].strip() == "the book" and "this run (quick mode)" in lines[0]
     assert lines[1].split()[4:] == ["12,000", "/", "2,000", "at", "28x28", "60,000", "/", "10,000", "at", "28x28", "-"]
     assert lines[-1].split() == ["val", "acc", "0.800", "0.738", "plot", "only"]
+    by_default = records.results_table("7.6_lenet", history, data, trainer).splitlines()  # the book's set-up, 7.6
+    assert by_default[1].split()[-5:] == ["60,000", "/", "10,000", "at", "28x28"]
+    assert by_default[3].split()[-1] == "GPU" and by_default[-1].split()[-2:] == ["plot", "only"]
     with pytest.raises(KeyError, match="no full-mode record"):
         records.results_table("8.2_vgg", history, data, trainer, book={})
     assert d2l.results_table is records.results_table

@@ -1,19 +1,17 @@
 """Safe writes: checkpoints, the full-mode record and figures are written to a temporary file and renamed, so an
 interrupted run leaves the old file or the complete new one; a damaged checkpoint is reported, not misread."""
 
-import importlib.util
 import io
 import os
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 import d2lcore as d2l
+import figures
 from d2lcore import records
 
-ROOT = Path(__file__).resolve().parent.parent
 X = torch.zeros(2, 1, 28, 28)
 
 
@@ -114,25 +112,16 @@ def test_damaged_record_is_named():
         records.load_records(bad)
 
 
-def _make_figures():
-    spec = importlib.util.spec_from_file_location("make_figures_for_safe_writes", ROOT / "scripts" / "make_figures.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_interrupted_figure_drawing_keeps_the_old_figure(tmp_path, monkeypatch):
-    make_figures = _make_figures()
-    name = sorted(make_figures.FIGURES)[0]
-    (old,) = make_figures.main(tmp_path, [name])
+    name = sorted(figures.FIGURES)[0]
+    (old,) = figures.main(tmp_path, [name])
     before = old.read_bytes()
 
     class Dying:
         def savefig(self, target, *args, **kwargs):  # writes half a PNG, then the run is interrupted
             _interrupt_half_way(lambda obj, f: f.write(before))(None, target)
 
-    monkeypatch.setitem(make_figures.FIGURES, name, Dying)
+    monkeypatch.setitem(figures.FIGURES, name, Dying)
     with pytest.raises(KeyboardInterrupt):
-        make_figures.main(tmp_path, [name])
+        figures.main(tmp_path, [name])
     assert old.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == [name]

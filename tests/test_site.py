@@ -19,9 +19,8 @@ import sys
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
+from site_browser import BOXES_JS, FORMULA_JS, PAGE_REPORT_JS, QuietHandler, check_screenshot, new_tab
 
 import d2lcore
 
@@ -31,7 +30,6 @@ import build_site  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium (CI installs it: apt-get install chromium)")
-VIEWPORT = {"width": 1280, "height": 900}
 
 README = (ROOT / "README.md").read_text()
 SITE_TITLE = README.splitlines()[0].removeprefix("# ")
@@ -44,42 +42,6 @@ HAS_MATHS = {
 }
 PAGES = ["index.html", *(f"notebooks/{stem}.html" for stem in ORDER)]
 
-# What a page shows once MathJax has finished: formulas with an error, formulas left as TeX, primes gone missing.
-PAGE_REPORT_JS = r"""async () => {
-  const startup = window.MathJax && window.MathJax.startup;
-  if (startup) await startup.promise;
-  const errors = [], noPrime = [];
-  for (const item of startup ? startup.document.math : []) {
-    const root = item.typesetRoot, err = root && root.querySelector('mjx-merror');
-    if (err) errors.push(`${item.math} -> ${err.getAttribute('data-mjx-error') || err.textContent}`);
-    const tex = item.math.replace(/\\(text|mathrm|operatorname)\{[^}]*\}/g, '');
-    if (!err && tex.includes("'") && !(root && root.querySelector('mjx-c[class*="mjx-c203"]'))) noPrime.push(item.math);
-  }
-  const prose = document.querySelector('article').cloneNode(true);
-  prose.querySelectorAll('pre, code, mjx-container, .cell_output, script, style').forEach(n => n.remove());
-  const link = s => { const a = document.querySelector(s); return a ? a.href : null; };
-  return {
-    title: document.title.split(' — ')[0],
-    typeset: document.querySelectorAll('article mjx-container').length,
-    mathElements: document.querySelectorAll('article .math').length,
-    untypeset: Array.from(document.querySelectorAll('article .math'))
-      .filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.trim()),
-    errors, noPrime,
-    processingErrors: (document.body.innerText.match(/Math Processing Error/g) || []).length,
-    rawTeX: prose.textContent.match(/.{0,40}(\$|\\\(|\\\[).{0,40}/g) || [],
-    sidebar: Array.from(document.querySelectorAll('nav.bd-docs-nav a.reference'))
-      .map(a => [a.href.split('#')[0], a.textContent.trim()]),
-    prev: link('a.left-prev'), next: link('a.right-next'),
-    colab: [...new Set(Array.from(document.querySelectorAll('a[href^="https://colab.research.google.com"]'))
-      .map(a => a.href))],
-  };
-}"""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -90,7 +52,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -107,28 +69,10 @@ def browser():
         chromium.close()
 
 
-def _tab(browser, base_url: str) -> tuple:
-    """A new tab that blocks (and logs) requests leaving the local server and logs responses >= 400."""
-    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-    log: dict[str, list[str]] = {"outside": [], "failed": []}
-
-    def guard(route) -> None:
-        if route.request.url.startswith((base_url, "data:")):
-            route.continue_()
-        else:
-            log["outside"].append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("response", lambda r: r.status >= 400 and log["failed"].append(f"{r.status} {r.url}"))
-    return context, page, log
-
-
 @pytest.fixture(scope="module")
 def visits(browser, base_url: str) -> dict[str, dict]:
     """Every page opened once, in course order: what it shows (PAGE_REPORT_JS) and what it requested."""
-    context, page, log = _tab(browser, base_url)
+    context, page, log = new_tab(browser, base_url)
     reports = {}
     for path in PAGES:
         log["outside"].clear()
@@ -237,7 +181,7 @@ def test_previous_next_and_colab_links(visits: dict, base_url: str, stem: str):
 
 @needs_chromium
 def test_search_finds_the_cross_correlation_section(browser, base_url: str):
-    context, page, log = _tab(browser, base_url)
+    context, page, log = new_tab(browser, base_url)
     page.goto(base_url + "index.html")
     page.locator("#pst-primary-sidebar .search-button__button").click()
     box = page.locator("#pst-search-dialog input[name=q]")
@@ -254,7 +198,7 @@ def test_search_finds_the_cross_correlation_section(browser, base_url: str):
 
 @needs_chromium
 def test_a_sidebar_link_opens_its_page(browser, base_url: str):
-    context, page, _ = _tab(browser, base_url)
+    context, page, _ = new_tab(browser, base_url)
     page.goto(base_url + "index.html")
     stem = ORDER[3]
     page.locator("nav.bd-docs-nav a.reference", has_text=TITLES[stem]).click()
@@ -264,53 +208,21 @@ def test_a_sidebar_link_opens_its_page(browser, base_url: str):
     context.close()
 
 
-def _check_screenshot(png: Path, boxes: dict) -> np.ndarray:
-    """The page has content, the theme's layout (a sidebar column beside the article) and a styled sidebar."""
-    pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
-    dark = pixels.max(axis=2) < 110
-    assert (pixels.min(axis=2) < 235).mean() > 0.03 and dark.mean() > 0.005, f"{png} is (nearly) blank"
-    x, y, w, h = boxes["sidebar"]
-    assert x == 0 and 180 <= w <= 400 and h >= 0.8 * VIEWPORT["height"], f"{png}: no sidebar column: {boxes}"
-    assert boxes["article"][0] >= x + w, f"{png}: the article is not beside the sidebar: {boxes}"
-    side = pixels[int(y) : int(y + h), : int(w)]
-    assert (side.max(axis=2) < 110).mean() > 0.003, f"{png}: the sidebar shows no text"
-    bluish = (side[..., 2] - side[..., 0] > 60) & (side.max(axis=2) > 90)
-    assert bluish.sum() > 30, f"{png}: the sidebar's current page is not highlighted (no theme styles?)"
-    return pixels
-
-
-BOXES_JS = """() => Object.fromEntries([['sidebar', '#pst-primary-sidebar'], ['article', 'article.bd-article']]
-  .map(([key, css]) => {
-    const r = document.querySelector(css).getBoundingClientRect();
-    return [key, [r.x, r.y, r.width, r.height]];
-  }))"""
-FORMULA_JS = r"""async () => {
-  if (!(window.MathJax && MathJax.startup)) return null;
-  await MathJax.startup.promise;
-  const all = Array.from(MathJax.startup.document.math).filter(m => m.display && m.typesetRoot);
-  const item = all.find(m => m.math.includes("'")) || all[0];
-  if (!item) return null;
-  item.typesetRoot.scrollIntoView({block: 'center'});
-  const r = item.typesetRoot.querySelector('mjx-math').getBoundingClientRect();
-  return {tex: item.math, box: [r.x, r.y, r.width, r.height]};
-}"""
-
-
 @needs_chromium
 def test_screenshots_of_the_index_and_a_notebook_page(browser, base_url: str, tmp_path_factory):
     shots = Path(os.environ.get("D2LCORE_SITE_SCREENSHOTS") or tmp_path_factory.mktemp("site-screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
-    context, page, _ = _tab(browser, base_url)
+    context, page, _ = new_tab(browser, base_url)
     page.goto(base_url + "index.html")
     page.evaluate("document.fonts.ready.then(() => true)")
     page.screenshot(path=shots / "index.png")
-    _check_screenshot(shots / "index.png", page.evaluate(BOXES_JS))
+    check_screenshot(shots / "index.png", page.evaluate(BOXES_JS))
     page.goto(f"{base_url}notebooks/7.2_conv_layer.html")
     formula = page.evaluate(FORMULA_JS)
     assert formula, "the notebook page has no typeset display formula (MathJax did not run?)"
     page.evaluate("document.fonts.ready.then(() => true)")
     page.screenshot(path=shots / "notebook.png")
-    pixels = _check_screenshot(shots / "notebook.png", page.evaluate(BOXES_JS))
+    pixels = check_screenshot(shots / "notebook.png", page.evaluate(BOXES_JS))
     x, y, w, h = (int(v) for v in formula["box"])
     crop = pixels[max(y, 0) : y + h, max(x, 0) : x + w]
     assert w > 60 and h > 15 and crop.size, f"formula {formula['tex']!r} is not laid out: {formula['box']}"
