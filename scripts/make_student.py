@@ -9,11 +9,12 @@ cell (and so its outputs), and leaves an answer cell after each statement:
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import nbformat
+
+from d2lcore.files import atomic_write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_TAG = "solution"
@@ -51,11 +52,7 @@ def main(out_dir: str | Path = ROOT / "student") -> list[Path]:
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         student = student_version(nbformat.read(path, as_version=4))
         nbformat.validate(student)
-        target = out / path.name
-        tmp = target.with_name(target.name + ".partial")
-        nbformat.write(student, tmp)
-        os.replace(tmp, target)  # an interrupted run never leaves half a notebook
-        written.append(target)
+        written.append(atomic_write_text(out / path.name, nbformat.writes(student) + "\n"))
     return written
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from d2lcore.files import atomic_write_text
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 # Wall time of each notebook on the course's development machine (2 CPU cores, no GPU), in minutes, as in the
@@ -89,11 +91,9 @@ class ProgressClient(NotebookClient):
 
 
 def write(nb: nbformat.NotebookNode, out: Path) -> None:
-    """Write ``nb`` to ``out`` through a temporary file, so an interrupted write never leaves half a notebook."""
+    """Write ``nb`` to ``out`` atomically, so an interrupted write never leaves half a notebook."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    nbformat.write(nb, tmp)
-    os.replace(tmp, out)
+    atomic_write_text(out, nbformat.writes(nb) + "\n")  # what nbformat.write writes
 
 
 def run(path: Path, out: Path, timeout: int | None) -> float:
