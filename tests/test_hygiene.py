@@ -7,16 +7,13 @@ from pathlib import Path
 import pytest
 
 import d2lcore
+from scripts import set_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 README = (ROOT / "README.md").read_text()
 
-COLAB_CELL = f"""# On Colab, install the course's helper package first; elsewhere this cell does nothing.
-import sys
-
-if "google.colab" in sys.modules:
-    %pip install --quiet "d2lcore @ git+https://github.com/{d2lcore.COURSE_REPO}\""""
+COLAB_CELL = set_repo.colab_cell(d2lcore.COURSE_REPO)  # the cell `make colab` writes
 
 
 def _load(path: Path) -> dict:

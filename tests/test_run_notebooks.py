@@ -1,17 +1,13 @@
 """`make run`: notebooks chosen by prefix, a time estimate for each, progress while running, outputs into runs/."""
 
 import hashlib
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from scripts import run_notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "scripts" / "run_notebooks.py")
-run_notebooks = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = run_notebooks
-spec.loader.exec_module(run_notebooks)
 
 
 def test_every_notebook_has_a_time_estimate():

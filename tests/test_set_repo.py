@@ -1,20 +1,15 @@
 """`make colab REPO=owner/name`: the repository location has one home, and every place derived from it follows."""
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 import d2lcore
+from scripts import set_repo
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("set_repo", ROOT / "scripts" / "set_repo.py")
-set_repo = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = set_repo
-spec.loader.exec_module(set_repo)
 
 
 def _copy_course(tmp_path: Path) -> Path:
@@ -48,3 +43,11 @@ def test_a_new_repo_reaches_the_package_every_badge_and_every_install_cell(tmp_p
 def test_a_malformed_repo_is_refused_with_an_example(tmp_path):
     with pytest.raises(ValueError, match="owner/name"):
         set_repo.set_repo("https://github.com/x/y", _copy_course(tmp_path))
+
+
+def test_the_install_cell_is_guarded_and_installs_only_the_package():
+    cell = set_repo.colab_cell("o/n").splitlines()
+    assert cell[-2:] == [
+        'if "google.colab" in sys.modules:',
+        '    %pip install --quiet "d2lcore @ git+https://github.com/o/n"',
+    ]

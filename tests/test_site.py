@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import threading
 from pathlib import Path
 
@@ -23,10 +22,9 @@ import pytest
 from site_browser import BOXES_JS, FORMULA_JS, PAGE_REPORT_JS, QuietHandler, check_screenshot, new_tab
 
 import d2lcore
+from scripts import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_site  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium (CI installs it: apt-get install chromium)")

@@ -1,18 +1,14 @@
 """`make student`: the exercise statements stay, the worked solutions go; and the solutions are tagged consistently."""
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from scripts import make_student
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("make_student", ROOT / "scripts" / "make_student.py")
-make_student = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = make_student
-spec.loader.exec_module(make_student)
 
 EXERCISE_NOTEBOOKS = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if not p.name.startswith("00")]
 STATEMENT = re.compile(r"^\*(?![*\s])")  # the book's exercise statements are set in italics
