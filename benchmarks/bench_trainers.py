@@ -19,18 +19,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from common import OUT, REPO, cpu_seconds, machine, peak_rss_mb, write_json
+from common import OUT, REPO, cpu_seconds, fp32_peak_per_core, machine, peak_rss_mb, write_json
 
 import d2lcore
 from d2lcore.data import load_dataset
 
-VARIANTS = ("book", "d2lcore", "plain")
+VARIANTS = ("book", "d2lcore", "plain", "bf16")  # bf16: the plain loop under bf16 autocast (CPUs with bf16)
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,18 @@ class Config:
     n_val: int = 10000
     epochs: int = 1
     lr: float = 0.9
+    rounds: int = 3  # interleaved rounds (a full ResNet-18 CPU epoch takes 4-7 minutes a run)
 
 
-CONFIGS = {"lenet": Config("lenet", 28, lr=0.9), "resnet18": Config("resnet18", 48, lr=0.05)}
-QUICK = {"lenet": Config("lenet", 28, 128, 1024, 256), "resnet18": Config("resnet18", 32, 32, 64, 64, lr=0.05)}
+CONFIGS = {"lenet": Config("lenet", 28, lr=0.9), "resnet18": Config("resnet18", 48, lr=0.05, rounds=2)}
+QUICK = {
+    "lenet": Config("lenet", 28, 128, 1024, 256, rounds=1),
+    "resnet18": Config("resnet18", 32, 32, 64, 64, lr=0.05, rounds=1),
+}
 
 
 def write_idx_files(root: Path, cfg: Config) -> None:
     """The first ``n_train`` / ``n_val`` real images as torchvision raw IDX files under ``root/data``."""
-
     raw = root / "data" / "FashionMNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     for prefix, n, (X, y) in zip(("train", "t10k"), (cfg.n_train, cfg.n_val), load_dataset("Fashion-MNIST")):
@@ -65,7 +69,6 @@ def write_idx_files(root: Path, cfg: Config) -> None:
 
 def make_net(cfg: Config) -> torch.nn.Module:
     """The network of ``cfg`` with seeded Xavier initialisation: identical weights in every variant."""
-
     torch.manual_seed(0)
     model = d2lcore.LeNet() if cfg.model == "lenet" else d2lcore.ResNet18()
     model.eval()  # the shape-inferring forward pass must not touch batch-norm statistics
@@ -87,7 +90,6 @@ def flops_per_image(cfg: Config, batch: int = 8) -> dict:
 
 def accuracy(net: torch.nn.Module, batches: Iterable) -> float:
     """Validation accuracy of ``net`` over an iterable of (X, y) batches."""
-
     with torch.inference_mode():
         hits = [net.eval()(X).argmax(1) == y for X, y in batches]
     return float(torch.cat(hits).float().mean())
@@ -118,7 +120,6 @@ def run_book(cfg: Config, root: Path, seed: int) -> tuple:
 
 def run_d2lcore(cfg: Config, root: Path, seed: int) -> tuple:
     """(fit, net, validation batches, training loader factory) of d2lcore's Trainer and data module."""
-
     data = d2lcore.FashionMNIST(batch_size=cfg.batch_size, resize=cfg.resize)  # verified real files (D2LCORE_DATA)
     data.get_dataloader = lambda train: d2lcore.TensorLoader(
         data.train if train else data.val, cfg.batch_size, train, seed
@@ -131,8 +132,10 @@ def run_d2lcore(cfg: Config, root: Path, seed: int) -> tuple:
     return lambda: trainer.fit(model, data), model.net, data.val_dataloader(), data.train_dataloader
 
 
-def run_plain(cfg: Config, root: Path, seed: int) -> tuple:
-    """(fit, net, validation batches, training loader factory) of a hand-written loop over uint8 tensor batches."""
+def run_plain(cfg: Config, root: Path, seed: int, bf16: bool = False) -> tuple:
+    """(fit, net, validation batches, training loader factory) of a hand-written loop over uint8 tensor batches.
+
+    ``bf16``: forward passes under ``torch.autocast("cpu", torch.bfloat16)`` (weights and updates stay fp32)."""
     (Xtr, ytr), (Xva, yva) = ((X[:n], y[:n]) for (X, y), n in zip(load_dataset(), (cfg.n_train, cfg.n_val)))
     if cfg.resize != 28:  # resize once, keep uint8 (as d2lcore does)
         resize = lambda X: F.interpolate(X.unsqueeze(1).float(), cfg.resize, mode="bilinear", antialias=True)  # noqa: E731
@@ -149,11 +152,13 @@ def run_plain(cfg: Config, root: Path, seed: int) -> tuple:
         for _ in range(cfg.epochs):
             net.train()
             for X, y in batches(Xtr, ytr, torch.randperm(len(Xtr))):
-                loss = F.cross_entropy(net(X), y)
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    loss = F.cross_entropy(net(X), y)
                 optim.zero_grad()
                 loss.backward()
                 optim.step()
-            accuracy(net, batches(Xva, yva, torch.arange(len(Xva))))  # every epoch, like the two Trainers
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                accuracy(net, batches(Xva, yva, torch.arange(len(Xva))))  # every epoch, like the two Trainers
 
     return fit, net, batches(Xva, yva, torch.arange(len(Xva))), lambda: batches(Xtr, ytr, torch.randperm(len(Xtr)))
 
@@ -164,12 +169,13 @@ def child(job: dict) -> None:
     torch.set_num_threads(job["threads"] or torch.get_num_threads())
     load = os.getloadavg()[0]
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):  # progress lines, figure reprs
-        fit, net, val, train = {"book": run_book, "d2lcore": run_d2lcore, "plain": run_plain}[variant](cfg, root, seed)
+        runner = {"book": run_book, "d2lcore": run_d2lcore, "plain": run_plain, "bf16": partial(run_plain, bf16=True)}
+        fit, net, val, train = runner[variant](cfg, root, seed)
         cpu, main, tic = cpu_seconds(), cpu_seconds(children=False), time.perf_counter()
         fit()
         wall, cpu, main = time.perf_counter() - tic, cpu_seconds() - cpu, cpu_seconds(children=False) - main
     result = {"variant": variant, "model": cfg.model, "threads": torch.get_num_threads(), "seed": seed, "load": load}
-    result.update(epoch_s=wall / cfg.epochs, cpu_epoch_s=cpu / cfg.epochs, acc=accuracy(net, val))
+    result.update(epoch_s=wall / cfg.epochs, cpu_epoch_s=cpu / cfg.epochs, acc=accuracy(net, val))  # in fp32
     result["main_cpu_epoch_s"] = main / cfg.epochs  # the training process alone, without loader workers
     tic = time.perf_counter()
     for _ in train():  # one pass over the training loader with no model: the data pipeline alone
@@ -178,8 +184,10 @@ def child(job: dict) -> None:
     write_json(Path(job["out"]), result)
 
 
-def measure(configs: dict[str, Config], threads: list[int], repeats: int) -> list[dict]:
-    """Run every (model, thread setting, variant) ``repeats`` times, interleaved with a rotating order."""
+def measure(configs: dict[str, Config], threads: list[int], save: Callable[[list], None]) -> list[dict]:
+    """Run every (model, thread setting, variant) ``config.rounds`` times, interleaved with a rotating order.
+
+    ``save(runs)`` is called after every run, so an interrupted measurement keeps the runs it finished."""
     env = {**os.environ, "D2LCORE_OFFLINE": "1", "MPLBACKEND": "Agg", "PYTHONPATH": str(REPO)}
     env.pop("D2LCORE_QUICK", None)  # the trainers must not shrink the runs
     runs = []
@@ -187,7 +195,8 @@ def measure(configs: dict[str, Config], threads: list[int], repeats: int) -> lis
         for name, cfg in configs.items():
             root = Path(tmp) / name
             write_idx_files(root, cfg)
-            items = [(t, v) for t in threads for v in VARIANTS]
+            items = [(t, v) for t in threads for v in VARIANTS if v != "bf16" or fp32_peak_per_core()["bf16"]]
+            repeats = cfg.rounds
             for rep in range(repeats):
                 for t, variant in items[rep % len(items) :] + items[: rep % len(items)]:
                     out = root / f"{variant}-{t}-{rep}.json"
@@ -198,6 +207,7 @@ def measure(configs: dict[str, Config], threads: list[int], repeats: int) -> lis
                     if proc.returncode != 0:
                         raise RuntimeError(f"{variant} on {name} failed:\n{proc.stderr[-3000:]}")
                     runs.append(r := json.loads(out.read_text()) | {"round": rep, "threads_arg": t})
+                    save(runs)
                     print(
                         f"  {name} round {rep + 1}/{repeats} threads {r['threads']} {variant:<8} {r['epoch_s']:.2f}"
                         f" s/epoch, CPU {r['cpu_epoch_s']:.2f} s, acc {r['acc']:.3f}, load {r['load']:.1f}",
@@ -212,7 +222,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round: a smoke test")
     parser.add_argument("--models", default="lenet,resnet18", help="comma-separated subset of: lenet,resnet18")
     parser.add_argument("--threads", default="1,0", help="torch threads per run, comma-separated (0: default)")
-    parser.add_argument("--repeats", type=int, default=None, help="interleaved rounds (default 3; quick 1)")
+    parser.add_argument("--repeats", type=int, default=None, help="rounds (default: LeNet 3, ResNet-18 2; quick 1)")
     parser.add_argument("--max-batches", type=int, default=None, help="only the first N batches (default: all)")
     parser.add_argument("--json", type=Path, default=None, help="where to write the results (default: out/)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # one run, as JSON (see measure)
@@ -224,14 +234,17 @@ def main(argv: list[str] | None = None) -> dict:
     for k in args.models.split(","):
         n = (args.max_batches or 10**9) * table[k].batch_size  # keep the first N batches of each split
         configs[k] = replace(table[k], n_train=min(table[k].n_train, n), n_val=min(table[k].n_val, n))
+        configs[k] = replace(configs[k], rounds=args.repeats or configs[k].rounds)
     info, tic = machine(), time.perf_counter()
     threads = [int(t) for t in args.threads.split(",")]
-    repeats = args.repeats or (1 if args.quick else 3)
-    print(f"trainers: {', '.join(configs)}; threads {threads}; {repeats} interleaved round(s)", flush=True)
-    runs = measure(configs, threads, repeats)
-    payload = {"machine": info, "quick": args.quick, "repeats": repeats, "seconds": time.perf_counter() - tic}
-    payload |= {"configs": {k: asdict(c) | {"flops": flops_per_image(c)} for k, c in configs.items()}, "runs": runs}
-    write_json(args.json or OUT / f"trainers{'-quick' * args.quick}.json", payload)
+    rounds = ", ".join(f"{k} {c.rounds}" for k, c in configs.items())
+    print(f"trainers: threads {threads}; interleaved rounds: {rounds}", flush=True)
+    payload = {"machine": info, "quick": args.quick, "partial": True}
+    payload |= {"configs": {k: asdict(c) | {"flops": flops_per_image(c)} for k, c in configs.items()}}
+    path = args.json or OUT / f"trainers{'-quick' * args.quick}.json"
+    payload["runs"] = measure(configs, threads, lambda runs: write_json(path, payload | {"runs": runs}))
+    payload |= {"partial": False, "seconds": time.perf_counter() - tic}
+    write_json(path, payload)
     return payload
 
 

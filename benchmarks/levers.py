@@ -1,9 +1,8 @@
 """Levers on LeNet's per-step overhead (and bf16 on ResNet-18), each timed against its baseline in one process.
 
-Medians in ms, variants alternating round by round: validation in batches of 128 (as the Trainers) vs larger;
-where a LeNet step's time goes; foreach SGD; ``torch.compile`` (inductor builds C++ kernels: it
-needs a C++ compiler); bf16 autocast (CPUs with native bf16), with LeNet's accuracy after one epoch with and without.
-Run: ``python benchmarks/levers.py [--quick] [--threads 1]``.
+Medians in ms, variants alternating round by round: validation batch size; where a LeNet step's time goes; foreach
+SGD; channels-last; native vs oneDNN kernels; bf16 autocast (CPUs with native bf16; accuracy: the ``bf16`` variant
+of ``bench_trainers.py``); ``torch.compile`` (needs a C++ compiler). Run: ``python benchmarks/levers.py [--quick]``.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,11 +40,12 @@ def compare(variants: dict[str, Callable[[], object]], rounds: int, steps: int) 
     return {k: median(v) for k, v in times.items()}
 
 
-def stepper(net, size: int, foreach: bool = False, autocast: bool = False) -> Callable[[], None]:
-    """One SGD step of ``net`` on a fixed seeded batch of 128 ``size`` x ``size`` images."""
-
+def stepper(net, size: int, foreach: bool = False, autocast: bool = False, nhwc: bool = False) -> Callable[[], None]:
+    """One SGD step of ``net`` on a fixed seeded batch of 128 ``size`` x ``size`` images (``nhwc``: channels last)."""
     gen = torch.Generator().manual_seed(0)
     X, y = torch.rand(128, 1, size, size, generator=gen), torch.randint(0, 10, (128,), generator=gen)
+    if nhwc:
+        net, X = net.to(memory_format=torch.channels_last), X.contiguous(memory_format=torch.channels_last)
     optim = torch.optim.SGD(net.parameters(), lr=0.01, foreach=foreach or None)
 
     def step() -> None:
@@ -59,7 +60,6 @@ def stepper(net, size: int, foreach: bool = False, autocast: bool = False) -> Ca
 
 def val_batch_lever(rounds: int, sizes: tuple[int, ...] = (128, 1024, 10000)) -> dict[str, float]:
     """Milliseconds for one validation pass over the 10,000 test images in batches of each size."""
-
     _, (Xva, yva) = load_dataset("Fashion-MNIST")
     net = make_net(LENET).eval()
 
@@ -76,7 +76,6 @@ def val_batch_lever(rounds: int, sizes: tuple[int, ...] = (128, 1024, 10000)) ->
 
 def step_breakdown(steps: int) -> dict[str, float]:
     """Median milliseconds of each part of a LeNet step (batch 128) cut from the uint8 training images."""
-
     (Xtr, ytr), _ = load_dataset("Fashion-MNIST")
     net = make_net(LENET)
     optim = torch.optim.SGD(net.parameters(), lr=0.01)
@@ -98,9 +97,17 @@ def step_breakdown(steps: int) -> dict[str, float]:
 
 
 def step_levers(rounds: int, steps: int) -> dict[str, dict[str, float]]:
-    """foreach SGD (one multi-tensor update) and bf16 autocast on LeNet's step; bf16 on ResNet-18's."""
+    """LeNet's step: foreach SGD, channels-last, native instead of oneDNN kernels, bf16 autocast; ResNet-18's: bf16."""
     net, rnet = make_net(LENET), make_net(RESNET)
     out = {"foreach (LeNet)": {"default SGD": stepper(net, 28), "foreach=True": stepper(make_net(LENET), 28, True)}}
+    out["channels_last (LeNet)"] = {"NCHW": stepper(net, 28), "NHWC": stepper(make_net(LENET), 28, nhwc=True)}
+    native = stepper(make_net(LENET), 28)
+
+    def native_conv() -> None:  # PyTorch's own convolution kernels instead of oneDNN's
+        with warnings.catch_warnings(action="ignore"), torch.backends.mkldnn.flags(enabled=False):  # a TF32 notice
+            native()
+
+    out["oneDNN (LeNet)"] = {"oneDNN": stepper(net, 28), "native kernels": native_conv}
     if fp32_peak_per_core()["bf16"]:
         out["bf16 (LeNet)"] = {"fp32": stepper(net, 28), "bf16 autocast": stepper(net, 28, autocast=True)}
         out["bf16 (ResNet-18 48x48)"] = {"fp32": stepper(rnet, 48), "bf16 autocast": stepper(rnet, 48, autocast=True)}
@@ -109,7 +116,6 @@ def step_levers(rounds: int, steps: int) -> dict[str, dict[str, float]]:
 
 def compile_lever(rounds: int, steps: int) -> dict[str, float | str]:
     """LeNet's step eager vs ``torch.compile``d, with the one-off compile time; or why it could not run."""
-
     if not (shutil.which("g++") or shutil.which("c++")):
         return {"error": "no C++ compiler on PATH: inductor cannot build CPU kernels"}
     os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="inductor-")  # a cold start, as on Colab
@@ -122,29 +128,8 @@ def compile_lever(rounds: int, steps: int) -> dict[str, float | str]:
     return compare({"eager": stepper(make_net(LENET), 28), "compiled": cstep}, rounds, steps) | {"compile s": compile_s}
 
 
-def bf16_accuracy(quick: bool) -> dict[str, float]:
-    """LeNet's validation accuracy after one epoch (lr 0.9, seed 0), fp32 vs bf16 autocast, and the epoch times."""
-
-    (Xtr, ytr), (Xva, yva) = load_dataset("Fashion-MNIST")
-    n, out = 2048 if quick else len(Xtr), {}
-    for name, on in (("fp32", False), ("bf16", True)):
-        net = make_net(LENET)
-        optim, tic = torch.optim.SGD(net.parameters(), lr=0.9), time.perf_counter()
-        for idx in torch.randperm(n, generator=torch.Generator().manual_seed(0)).split(128):
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=on):
-                loss = F.cross_entropy(net(Xtr[idx].unsqueeze(1).float().div_(255)), ytr[idx])
-            optim.zero_grad()
-            loss.backward()
-            optim.step()
-        out[f"{name} epoch s"] = time.perf_counter() - tic
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=on):
-            out[f"{name} val acc"] = float((net(Xva.unsqueeze(1).float().div_(255)).argmax(1) == yva).float().mean())
-    return out
-
-
 def main(argv: list[str] | None = None) -> dict:
     """Measure every lever, print and return the results, and write them as JSON (``--json``)."""
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few rounds and steps: a smoke test")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (0: torch's default)")
@@ -157,8 +142,6 @@ def main(argv: list[str] | None = None) -> dict:
     payload["step"] = step_breakdown(steps * 3)
     payload |= step_levers(rounds, steps)
     payload["compile"] = {"skipped": "quick mode"} if args.quick else compile_lever(rounds, steps)
-    if fp32_peak_per_core()["bf16"]:
-        payload["bf16 accuracy"] = bf16_accuracy(args.quick)
     print("\n".join(f"{k}: {v}" for k, v in payload.items()), flush=True)
     write_json(args.json or OUT / f"levers{'-quick' * args.quick}.json", payload)
     return payload

@@ -23,7 +23,8 @@ START, END = "<!-- generated:start (benchmarks/run_all.py) -->", "<!-- generated
 HEADER = ["model (what)", "threads", "loop", "wall s / epoch", "CPU s / epoch", "of it, main process",
           "book / this (wall)", "book / this (CPU)", "GFLOP/s (wall)", "GFLOP per main-process CPU s (of peak)",
           "val acc", "data alone s", "peak RSS MiB"]  # fmt: skip
-LABELS = {"book": "book's d2l.Trainer", "d2lcore": "d2lcore.Trainer", "plain": "hand-written loop"}
+LABELS = {"book": "book's d2l.Trainer", "d2lcore": "d2lcore.Trainer", "plain": "hand-written loop",
+          "bf16": "hand-written loop, bf16 autocast"}  # fmt: skip
 
 
 def span(values: list[float], fmt: str = "{:.2f}") -> str:
@@ -44,11 +45,12 @@ def trainer_rows(payload: dict) -> list[list[str]]:
                 for v in bench_trainers.VARIANTS
             }
             book = {r["round"]: r for r in sel["book"]}
-            for v, runs in sel.items():
+            for v, runs in ((v, runs) for v, runs in sel.items() if runs):
                 wall, cpu = [r["epoch_s"] for r in runs], [r["cpu_epoch_s"] for r in runs]
                 main = [r["main_cpu_epoch_s"] for r in runs if "main_cpu_epoch_s" in r]
-                ratio = [book[r["round"]]["epoch_s"] / r["epoch_s"] for r in runs]
-                cpu_ratio = [book[r["round"]]["cpu_epoch_s"] / r["cpu_epoch_s"] for r in runs]
+                paired = [r for r in runs if r["round"] in book]  # an interrupted round may lack the book's run
+                ratio = [book[r["round"]]["epoch_s"] / r["epoch_s"] for r in paired] or [float("nan")]
+                cpu_ratio = [book[r["round"]]["cpu_epoch_s"] / r["cpu_epoch_s"] for r in paired] or [float("nan")]
                 rate, per_cpu = flops / median(wall) / 1e9, flops / median(main) / 1e9 if main else 0
                 per_cpu = f"{per_cpu:.1f} ({100 * per_cpu / peak:.0f}%)" if main else "-"
                 rows.append([
