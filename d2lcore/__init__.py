@@ -34,7 +34,7 @@ from .ops import (
     pool2d_fast,
 )
 from .plot import ProgressBoard, show_feature_maps, show_images
-from .records import full_mode_record, load_records, results_table
+from .records import check_learned, full_mode_record, load_records, results_table
 from .train import Trainer, evaluate_accuracy, evaluate_loss
 
 COURSE_REPO = "d2l-cnn/cnn-course"

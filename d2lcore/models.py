@@ -32,26 +32,55 @@ def _check_arch(arch, where: str, first: str, example: str) -> None:
         checks.integer(c, f"arch[{i}][1] (channels)", where, hint=f"E.g. arch={example}.")
 
 
-class LeNet(Classifier):
-    """LeNet-5 as in the book: sigmoid activations and average pooling.
+def _check_lenet(convs, hidden, act, pool) -> None:
+    example = "convs=((6, 5, 2), (16, 5, 0))"
+    triples = isinstance(convs, Sequence) and not isinstance(convs, str)
+    if not triples or not all(isinstance(c, Sequence) and len(c) == 3 for c in convs):
+        raise TypeError(
+            f"LeNet: convs must be a list of (channels, kernel size, padding) triples, got {convs!r}; e.g. {example}"
+        )
+    for i, (channels, kernel, padding) in enumerate(convs):
+        checks.integer(channels, f"convs[{i}][0] (channels)", "LeNet", hint=f"E.g. {example}.")
+        checks.integer(kernel, f"convs[{i}][1] (kernel size)", "LeNet", hint=f"E.g. {example}.")
+        checks.integer(padding, f"convs[{i}][2] (padding)", "LeNet", minimum=0, hint=f"E.g. {example}.")
+    if isinstance(hidden, str) or not isinstance(hidden, Sequence):
+        raise TypeError(f"LeNet: hidden must be a list of dense-layer widths, got {hidden!r}; e.g. hidden=(120, 84)")
+    for i, width in enumerate(hidden):
+        checks.integer(width, f"hidden[{i}]", "LeNet", hint="E.g. hidden=(120, 84).")
+    for name, value, example in (("act", act, "nn.ReLU"), ("pool", pool, "nn.MaxPool2d")):
+        if not (isinstance(value, type) and issubclass(value, nn.Module)):
+            raise TypeError(f"LeNet: {name} must be a layer class such as {example} (not an instance), got {value!r}")
 
-    Taught in notebooks/7.6_lenet.ipynb.
+
+class LeNet(Classifier):
+    """LeNet-5 as in the book (sigmoid activations, average pooling), or a variant of it.
+
+    ``convs`` lists the convolutional blocks as (channels, kernel size, padding); each is followed by ``act`` and a
+    2x2 ``pool`` of stride 2. ``hidden`` lists the widths of the dense layers before the output layer, each followed
+    by ``act``. The defaults build the book's network. Taught in notebooks/7.6_lenet.ipynb (the variants in its
+    exercises).
     """
 
-    def __init__(self, lr: float = 0.1, num_classes: int = 10) -> None:
+    def __init__(
+        self,
+        lr: float = 0.1,
+        num_classes: int = 10,
+        convs: Sequence[tuple[int, int, int]] = ((6, 5, 2), (16, 5, 0)),
+        hidden: Sequence[int] = (120, 84),
+        act: type[nn.Module] = nn.Sigmoid,
+        pool: type[nn.Module] = nn.AvgPool2d,
+    ) -> None:
         super().__init__()
         _check_head(self, lr, num_classes)
+        _check_lenet(convs, hidden, act, pool)
         self.save_hyperparameters()
-        self.net = nn.Sequential(
-            nn.LazyConv2d(6, kernel_size=5, padding=2), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size=2, stride=2),
-            nn.LazyConv2d(16, kernel_size=5), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size=2, stride=2),
-            nn.Flatten(),
-            nn.LazyLinear(120), nn.Sigmoid(),
-            nn.LazyLinear(84), nn.Sigmoid(),
-            nn.LazyLinear(num_classes),
-        )  # fmt: skip
+        layers: list[nn.Module] = []
+        for channels, kernel, padding in convs:
+            layers += [nn.LazyConv2d(channels, kernel, padding=padding), act(), pool(kernel_size=2, stride=2)]
+        layers.append(nn.Flatten())
+        for width in hidden:
+            layers += [nn.LazyLinear(width), act()]
+        self.net = nn.Sequential(*layers, nn.LazyLinear(num_classes))
 
 
 def vgg_block(num_convs: int, out_channels: int) -> nn.Sequential:

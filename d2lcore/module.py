@@ -167,10 +167,8 @@ class explain_shape_errors:  # noqa: N801 (used as a context manager, like torch
 
 
 def _device_of(module: nn.Module) -> torch.device:
-    for p in module.parameters():
-        if not isinstance(p, nn.parameter.UninitializedParameter):
-            return p.device
-    return torch.device("cpu")
+    """The device of ``module``'s first parameter (lazy ones too: a model built on the meta device stays there)."""
+    return next((p.device for p in module.parameters()), torch.device("cpu"))
 
 
 class Classifier(Module):

@@ -141,3 +141,30 @@ def results_table(notebook: str, history: dict, data, trainer, book: dict[str, s
     for i, row in enumerate(rows):
         lines.append("  ".join([row.ljust(widths[0])] + [v[i].ljust(wd) for (_, v), wd in zip(columns, widths[1:])]))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def check_learned(history: dict, min_val_acc: float, max_loss_ratio: float) -> None:
+    """Check that a training run learned, and print the two numbers against their bounds.
+
+    The final validation accuracy must exceed ``min_val_acc`` and the last epoch's training loss must be below
+    ``max_loss_ratio`` times the first epoch's. A notebook sets the bounds from its own tested runs; a failure says
+    which check failed and what to look at. Taught in notebooks/8.2_vgg.ipynb.
+    """
+    if not isinstance(history, dict) or not history.get("val_acc") or not history.get("train_loss"):
+        raise ValueError("check_learned: history must be the dict that trainer.fit(...) returned, with val_acc")
+    for name, value in (("min_val_acc", min_val_acc), ("max_loss_ratio", max_loss_ratio)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise ValueError(f"check_learned: {name} must be a number in (0, 1], got {value!r}")
+    acc, ratio = history["val_acc"][-1], history["train_loss"][-1] / history["train_loss"][0]
+    print(
+        f"validation accuracy {acc:.3f} (bound: above {min_val_acc}); last epoch's training loss "
+        f"{ratio:.2f} of the first's (bound: below {max_loss_ratio})"
+    )
+    advice = (
+        "The bound comes from this notebook's tested runs: if you changed the model, the data or the training "
+        "settings it does not apply; otherwise look at the loss curves above for where training went wrong."
+    )
+    if not acc > min_val_acc:
+        raise AssertionError(f"validation accuracy {acc:.3f} is not above {min_val_acc}. {advice}")
+    if not ratio < max_loss_ratio:
+        raise AssertionError(f"the training loss fell only to {ratio:.2f} of its first epoch's. {advice}")

@@ -11,13 +11,8 @@ from torch import nn
 
 import d2lcore as d2l
 
+from .palette import BLUE, GREEN, GREY, MUTED, ORANGE, PURPLE
 from .primitives import (
-    BLUE,
-    GREEN,
-    GREY,
-    MUTED,
-    ORANGE,
-    PURPLE,
     STAR,
     Window,
     arrow,

@@ -13,13 +13,8 @@ from torch import nn
 
 import d2lcore as d2l
 
+from .palette import BLUE, GREEN, GREY, MUTED, ORANGE, PURPLE
 from .primitives import (
-    BLUE,
-    GREEN,
-    GREY,
-    MUTED,
-    ORANGE,
-    PURPLE,
     Oval,
     arrow,
     box,
@@ -38,8 +33,9 @@ from .primitives import (
 # 8.2 VGG: a box-and-arrow diagram with the shapes that d2lcore's VGG.layer_summary reports
 def fig_vgg() -> Figure:
     """One VGG block, and VGG-11 block by block with the shape each block and dense layer outputs."""
-    model, X_shape = d2l.VGG(d2l.VGG11_ARCH), (1, 1, 224, 224)
-    summary = model.layer_summary(X_shape, verbose=False)  # runs the real network: about 2 s and 0.5 GB on a CPU
+    with torch.device("meta"):  # shapes without arithmetic or memory
+        model, X_shape = d2l.VGG(d2l.VGG11_ARCH), (1, 1, 224, 224)
+    summary = model.layer_summary(X_shape, verbose=False)
     shapes = [shape[1:] for _, shape in summary]  # without the batch axis
     n_blocks = len(d2l.VGG11_ARCH)
     fig, ax = canvas(13.4, 14.6)

@@ -11,6 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
+from .palette import GREY, INK, MUTED, Tint
+
 DPI = 120
 UNIT = 0.5  # inches per drawing unit; a grid cell is one unit (60 px)
 STYLE = {
@@ -26,22 +28,6 @@ Point = tuple[float, float]
 Extent = tuple[float, float, float, float]  # (left, top, right, bottom)
 Matrix = torch.Tensor | np.ndarray | Sequence[Sequence[float]]
 Oval = tuple[float, float, float, float, float]  # an ellipse: centre x, centre y, width, height, angle in degrees
-
-
-class Tint(NamedTuple):
-    """A light fill and a strong edge of the same hue."""
-
-    fill: str
-    edge: str
-
-
-BLUE = Tint("#c6dbef", "#2171b5")
-ORANGE = Tint("#fdd0a2", "#d94801")
-GREEN = Tint("#c7e9c0", "#238b45")
-PURPLE = Tint("#dadaeb", "#6a51a3")
-GREY = Tint("#e7e7e7", "#636363")
-INK = "#222222"
-MUTED = "#555555"
 
 
 def canvas(width: float, height: float) -> tuple[Figure, Axes]:

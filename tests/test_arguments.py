@@ -87,6 +87,12 @@ CASES = [
     (d2l.LeNet, (), {"lr": 0}, ValueError, "LeNet: lr must be a positive number, got 0. The learning rate is usually"),
     (d2l.LeNet, (), {"lr": -0.1}, ValueError, "LeNet: lr must be a positive number, got -0.1"),
     (d2l.LeNet, (), {"num_classes": 0}, ValueError, "num_classes must be a positive integer, got 0"),
+    (d2l.LeNet, (), {"convs": (6, 5, 2)}, TypeError, "LeNet: convs must be a list of (channels, kernel size, padding)"),
+    (d2l.LeNet, (), {"convs": ((6, 5, -1),)}, ValueError, "LeNet: convs[0][2] (padding) must be an integer >= 0"),
+    (d2l.LeNet, (), {"hidden": 120}, TypeError, "LeNet: hidden must be a list of dense-layer widths, got 120"),
+    (d2l.LeNet, (), {"hidden": (120, 0)}, ValueError, "LeNet: hidden[1] must be a positive integer, got 0"),
+    (d2l.LeNet, (), {"act": torch.nn.ReLU()}, TypeError, "LeNet: act must be a layer class such as nn.ReLU (not an"),
+    (d2l.LeNet, (), {"pool": "max"}, TypeError, "LeNet: pool must be a layer class such as nn.MaxPool2d"),
     (d2l.VGG, ((),), {}, TypeError, "VGG: arch must be a non-empty list of (num_convs, channels) pairs"),
     (d2l.VGG, (((1, 64), (0, 128)),), {}, ValueError, "VGG: arch[1][0] (num_convs) must be a positive integer, got 0"),
     (d2l.VGG, (d2l.VGG11_ARCH,), {"hidden": 0}, ValueError, "VGG: hidden must be a positive integer"),
@@ -163,6 +169,9 @@ CASES = [
     (d2l.full_mode_record, ("7.6_lenet.ipynb",), {}, ValueError, "file name without .ipynb, e.g. '7.6_lenet'"),
     (d2l.full_mode_record, ("7.6_lenet",), {"device": "gpu"}, ValueError, "device must be 'cpu' or 'cuda'"),
     (d2l.results_table, ("7.6_lenet", {}, None, None, {}), {}, ValueError, "pass the dict that trainer.fit(...)"),
+    (d2l.check_learned, ({"val_acc": [0.5]}, 0.4, 0.5), {}, ValueError, "check_learned: history must be the dict that"),
+    (d2l.check_learned, ({"val_acc": [0.5], "train_loss": [2, 1]}, 84, 0.5), {}, ValueError,
+     "check_learned: min_val_acc must be a number in (0, 1], got 84"),
 ]  # fmt: skip
 
 

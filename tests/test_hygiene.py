@@ -63,6 +63,16 @@ def test_executed_cleanly_in_order(path):
             assert "Warning" not in text, f"{path.name} shows a warning: {text[:200]}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_plot_is_in_the_outputs(path):
+    """A cell that shows a figure (a top-level plt.show()) must carry the image: a run with a non-inline
+    matplotlib backend (MPLBACKEND=Agg) would otherwise commit notebooks without their plots."""
+    for i, cell in enumerate(_code_cells(_load(path))):
+        if re.search(r"^plt\.show\(\)", _source(cell), re.M):
+            images = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]
+            assert images, f"{path.name}, code cell {i + 1}: plt.show() but no image in its outputs"
+
+
 def _linked_images(nb: dict) -> set[str]:
     names = set()
     for cell in nb["cells"]:

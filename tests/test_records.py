@@ -51,3 +51,16 @@ def test_results_table_puts_the_run_beside_the_record(tmp_path, monkeypatch):
     with pytest.raises(KeyError, match="no full-mode record"):
         records.results_table("8.2_vgg", history, data, trainer, book={})
     assert d2l.results_table is records.results_table
+
+
+def test_check_learned_prints_both_numbers_and_names_the_failed_check(capsys):
+    history = {"train_loss": [2.0, 1.0, 0.8], "val_acc": [0.5, 0.7, 0.75]}
+    d2l.check_learned(history, min_val_acc=0.7, max_loss_ratio=0.5)
+    assert capsys.readouterr().out == (
+        "validation accuracy 0.750 (bound: above 0.7); "
+        "last epoch's training loss 0.40 of the first's (bound: below 0.5)\n"
+    )
+    with pytest.raises(AssertionError, match=r"validation accuracy 0.750 is not above 0.8\. The bound comes from"):
+        d2l.check_learned(history, min_val_acc=0.8, max_loss_ratio=0.5)
+    with pytest.raises(AssertionError, match=r"the training loss fell only to 0.40 of its first epoch's\."):
+        d2l.check_learned(history, min_val_acc=0.7, max_loss_ratio=0.4)

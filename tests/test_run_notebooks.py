@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import d2lcore as d2l
 from scripts import run_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +15,23 @@ def test_every_notebook_has_a_time_estimate():
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         quick, full = (run_notebooks.estimate_minutes(path, q) for q in (True, False))
         assert quick > 0 and full > 0, path.name
+
+
+def test_readme_shows_the_estimates_that_make_run_prints():
+    """The README's "How long it takes" rows carry the same minutes as QUICK_MINUTES and the full-mode record."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## How long it takes", 1)[1].split("\n\n## ", 1)[0]
+    for prefix in ("7.6", "8.2", "8.6"):
+        (path,) = run_notebooks.select([prefix])
+        row = next(line for line in table.splitlines() if line.startswith(f"| {prefix} "))
+        quick_cell, full_cell = row.split("|")[2:4]
+        assert quick_cell.strip() == f"{run_notebooks.estimate_minutes(path, True):.1f} min", row
+        full_s = d2l.full_mode_record(path.stem)["wall_time_s"]
+        assert full_cell.strip().startswith(f"{full_s:.0f} s " if full_s < 90 else f"{full_s / 60:.0f} min "), row
+    small = next(line for line in table.splitlines() if line.startswith("| 00_setup, 7.1-7.5 "))
+    assert "| 10-20 s each |" in small and all(
+        run_notebooks.QUICK_MINUTES[p] * 60 <= 20 for p in ("00", "7.1", "7.2", "7.3", "7.4", "7.5")
+    )
 
 
 def test_prefixes_select_notebooks_and_a_bad_one_lists_the_choices():
