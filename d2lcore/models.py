@@ -19,30 +19,31 @@ def _check_head(model: nn.Module, lr: float, num_classes: int) -> None:
     checks.integer(num_classes, "num_classes", type(model).__name__, hint="E.g. num_classes=10 for Fashion-MNIST.")
 
 
+def _check_tuples(
+    value, name: str, where: str, fields: Sequence[tuple[str, int]], example: str, empty_ok: bool = False
+) -> None:
+    """``value`` must be a sequence of tuples of integers, one per (field name, minimum) in ``fields``."""
+    kind = {2: "pairs", 3: "triples"}[len(fields)]
+    ok = isinstance(value, Sequence) and not isinstance(value, str) and (empty_ok or len(value) > 0)
+    if not ok or not all(isinstance(v, Sequence) and len(v) == len(fields) for v in value):
+        names = ", ".join(field for field, _ in fields)
+        raise TypeError(
+            f"{where}: {name} must be a {'' if empty_ok else 'non-empty '}list of ({names}) {kind}, got {value!r}; "
+            f"e.g. {name}={example}"
+        )
+    for i, item in enumerate(value):
+        for j, ((field, minimum), v) in enumerate(zip(fields, item)):
+            checks.integer(v, f"{name}[{i}][{j}] ({field})", where, minimum=minimum, hint=f"E.g. {name}={example}.")
+
+
 def _check_arch(arch, where: str, first: str, example: str) -> None:
     """``arch`` must be a non-empty sequence of (``first``, channels) pairs of positive integers."""
-    pairs = isinstance(arch, Sequence) and not isinstance(arch, str) and len(arch) > 0
-    pairs = pairs and all(isinstance(a, Sequence) and len(a) == 2 for a in arch)
-    if not pairs:
-        raise TypeError(
-            f"{where}: arch must be a non-empty list of ({first}, channels) pairs, got {arch!r}; e.g. arch={example}"
-        )
-    for i, (n, c) in enumerate(arch):
-        checks.integer(n, f"arch[{i}][0] ({first})", where, hint=f"E.g. arch={example}.")
-        checks.integer(c, f"arch[{i}][1] (channels)", where, hint=f"E.g. arch={example}.")
+    _check_tuples(arch, "arch", where, ((first, 1), ("channels", 1)), example)
 
 
 def _check_lenet(convs, hidden, act, pool) -> None:
-    example = "convs=((6, 5, 2), (16, 5, 0))"
-    triples = isinstance(convs, Sequence) and not isinstance(convs, str)
-    if not triples or not all(isinstance(c, Sequence) and len(c) == 3 for c in convs):
-        raise TypeError(
-            f"LeNet: convs must be a list of (channels, kernel size, padding) triples, got {convs!r}; e.g. {example}"
-        )
-    for i, (channels, kernel, padding) in enumerate(convs):
-        checks.integer(channels, f"convs[{i}][0] (channels)", "LeNet", hint=f"E.g. {example}.")
-        checks.integer(kernel, f"convs[{i}][1] (kernel size)", "LeNet", hint=f"E.g. {example}.")
-        checks.integer(padding, f"convs[{i}][2] (padding)", "LeNet", minimum=0, hint=f"E.g. {example}.")
+    fields = (("channels", 1), ("kernel size", 1), ("padding", 0))
+    _check_tuples(convs, "convs", "LeNet", fields, "((6, 5, 2), (16, 5, 0))", empty_ok=True)
     if isinstance(hidden, str) or not isinstance(hidden, Sequence):
         raise TypeError(f"LeNet: hidden must be a list of dense-layer widths, got {hidden!r}; e.g. hidden=(120, 84)")
     for i, width in enumerate(hidden):

@@ -108,17 +108,19 @@ BOOK_SETUP: dict[str, dict[str, str]] = {
 }
 
 
+def _require_history(history: dict, keys: tuple[str, ...], where: str) -> None:
+    missing = [k for k in keys if not isinstance(history, dict) or not history.get(k)]
+    if missing:
+        raise ValueError(f"{where}: history has no {', '.join(missing)}: pass the dict that trainer.fit(...) returned")
+
+
 def results_table(notebook: str, history: dict, data, trainer, book: dict[str, str] | None = None) -> str:
     """This run beside the recorded full-mode runs of ``notebook`` and the book's set-up, as a text table.
 
     ``book`` gives the book's values for the rows it states (``"data"``, ``"epochs"``, ``"device"``, ...; missing
     rows show ``-``); by default they come from :data:`BOOK_SETUP`. Taught in notebooks/7.6_lenet.ipynb.
     """
-    missing = [k for k in ("train_loss", "val_loss", "val_acc") if not isinstance(history, dict) or not history.get(k)]
-    if missing:
-        raise ValueError(
-            f"results_table: history has no {', '.join(missing)}: pass the dict that trainer.fit(...) returned"
-        )
+    _require_history(history, ("train_loss", "val_loss", "val_acc"), "results_table")
     if book is None:
         book = BOOK_SETUP.get(notebook, {})
     if not isinstance(book, dict):
@@ -150,8 +152,7 @@ def check_learned(history: dict, min_val_acc: float, max_loss_ratio: float) -> N
     ``max_loss_ratio`` times the first epoch's. A notebook sets the bounds from its own tested runs; a failure says
     which check failed and what to look at. Taught in notebooks/8.2_vgg.ipynb.
     """
-    if not isinstance(history, dict) or not history.get("val_acc") or not history.get("train_loss"):
-        raise ValueError("check_learned: history must be the dict that trainer.fit(...) returned, with val_acc")
+    _require_history(history, ("train_loss", "val_acc"), "check_learned")
     for name, value in (("min_val_acc", min_val_acc), ("max_loss_ratio", max_loss_ratio)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
             raise ValueError(f"check_learned: {name} must be a number in (0, 1], got {value!r}")

@@ -169,7 +169,8 @@ CASES = [
     (d2l.full_mode_record, ("7.6_lenet.ipynb",), {}, ValueError, "file name without .ipynb, e.g. '7.6_lenet'"),
     (d2l.full_mode_record, ("7.6_lenet",), {"device": "gpu"}, ValueError, "device must be 'cpu' or 'cuda'"),
     (d2l.results_table, ("7.6_lenet", {}, None, None, {}), {}, ValueError, "pass the dict that trainer.fit(...)"),
-    (d2l.check_learned, ({"val_acc": [0.5]}, 0.4, 0.5), {}, ValueError, "check_learned: history must be the dict that"),
+    (d2l.check_learned, ({"val_acc": [0.5]}, 0.4, 0.5), {}, ValueError,
+     "check_learned: history has no train_loss: pass the dict that trainer.fit(...) returned"),
     (d2l.check_learned, ({"val_acc": [0.5], "train_loss": [2, 1]}, 84, 0.5), {}, ValueError,
      "check_learned: min_val_acc must be a number in (0, 1], got 84"),
 ]  # fmt: skip
