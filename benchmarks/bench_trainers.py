@@ -190,12 +190,12 @@ def measure(configs: dict[str, Config], threads: list[int], save: Callable[[list
     ``save(runs)`` is called after every run, so an interrupted measurement keeps the runs it finished."""
     env = {**os.environ, "D2LCORE_OFFLINE": "1", "MPLBACKEND": "Agg", "PYTHONPATH": str(REPO)}
     env.pop("D2LCORE_QUICK", None)  # the trainers must not shrink the runs
-    runs = []
+    runs, variants = [], [v for v in VARIANTS if v != "bf16" or fp32_peak_per_core()["bf16"]]
+    items = [(t, v) for t in threads for v in variants]
     with tempfile.TemporaryDirectory(prefix="d2lbench-") as tmp:
         for name, cfg in configs.items():
             root = Path(tmp) / name
             write_idx_files(root, cfg)
-            items = [(t, v) for t in threads for v in VARIANTS if v != "bf16" or fp32_peak_per_core()["bf16"]]
             repeats = cfg.rounds
             for rep in range(repeats):
                 for t, variant in items[rep % len(items) :] + items[: rep % len(items)]:
