@@ -1,4 +1,11 @@
-"""Checkpoints: save a model's weights in one piece, load them back with a clear error when the file is damaged."""
+"""Checkpoints: a model's weights, and a whole training run that can resume, each saved in one piece.
+
+:func:`save_model` / :func:`load_model` keep a model's weights. The Trainer's ``checkpoint=`` argument uses
+:func:`save_training_state` / :func:`load_training_state`: after every epoch it saves the model, the optimiser,
+the random-number states, the loader's data order and the history, so a run that is interrupted resumes where it
+stopped. Every file is written under a temporary name and renamed into place (an interrupted save leaves the
+previous file); a damaged file, or one written by another run, is reported with what to do.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,6 @@ from torch import nn
 from . import checks
 from .files import atomic_write
 from .module import explain_shape_errors
-from .train import has_lazy_params
 
 
 class CheckpointError(RuntimeError):
@@ -76,6 +82,61 @@ def load_model(model: nn.Module, path: str | Path, example_input: torch.Tensor |
             "load it into the same architecture (and example_input shape) it was saved from, or retrain"
         ) from err
     return model
+
+
+TRAINING_FORMAT = "d2lcore training checkpoint 1"
+
+
+def save_training_state(path: str | Path, state: dict) -> Path:
+    """Write a training run's ``state`` (from the Trainer) to ``path`` atomically: the old file or the new one."""
+    path = Path(path)
+    with atomic_write(path) as f:
+        torch.save({"format": TRAINING_FORMAT, **state}, f)
+    return path
+
+
+def load_training_state(path: str | Path, device: torch.device) -> dict:
+    """The state saved by :func:`save_training_state`, tensors on ``device`` (random-number states on the CPU)."""
+    path = Path(path)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except OSError:
+        raise
+    except Exception as err:
+        raise CheckpointError(
+            f"checkpoint {path} is damaged or not a checkpoint ({_first_detail(err, line=0)}); "
+            f"delete it (rm {path}) to train from the start, or pass another checkpoint= path"
+        ) from err
+    if not isinstance(state, dict) or state.get("format") != TRAINING_FORMAT:
+        raise CheckpointError(
+            f"checkpoint {path} is not a training checkpoint of d2lcore's Trainer (a save_model file holds weights "
+            "only: load it with d2l.load_model); pass another checkpoint= path, or delete the file to start afresh"
+        )
+    state["model"] = {k: v.to(device) for k, v in state["model"].items()}
+    return state
+
+
+def check_same_run(path: str | Path, saved: dict, current: dict) -> None:
+    """Raise :class:`CheckpointError` naming what differs when ``saved`` and ``current`` describe different runs."""
+    keys = sorted(set(saved) | set(current))
+    diffs = [f"{k}: {_short(saved.get(k))} in the file, {_short(current.get(k))} now" for k in keys
+             if saved.get(k) != current.get(k)]  # fmt: skip
+    if diffs:
+        raise CheckpointError(
+            f"checkpoint {path} was written by another training run ({'; '.join(diffs[:3])}"
+            f"{f'; and {len(diffs) - 3} more' if len(diffs) > 3 else ''}). To resume it, run the same model, data "
+            f"and settings; to train this run from the start, delete it (rm {path}) or pass another checkpoint= path"
+        )
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def has_lazy_params(model: nn.Module) -> bool:
+    """Does ``model`` still have lazy layers whose shapes are not known yet?"""
+    return any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters())
 
 
 def _first_detail(err: Exception, line: int = 1) -> str:

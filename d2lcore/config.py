@@ -63,6 +63,15 @@ def try_gpu(i: int = 0) -> torch.device:
     return torch.device("cpu")
 
 
+def training_device() -> torch.device:
+    """Where the course trains: the first CUDA GPU, else Apple's MPS, else the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda:0")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
 def num_gpus() -> int:
     """Number of usable CUDA devices (0 on a CPU-only machine)."""
     return torch.cuda.device_count() if torch.cuda.is_available() else 0

@@ -6,8 +6,10 @@ is checked against its published size and checksum, downloads land in one piece)
 stops at once with :class:`DataUnavailableError`, which says how to provide the files; nothing waits on a network
 timeout.
 
-Images are kept as one uint8 tensor and batched by slicing, so an epoch costs no per-image Python work;
-resizing is done once when the resized set is small, otherwise per batch with ``F.interpolate``.
+Images are kept as one uint8 tensor at their original size, the only full copy, and batched by slicing, so an
+epoch costs no per-image Python work. Resizing happens per batch, on the device that holds the images: the Trainer
+moves both splits to its training device once (:meth:`TensorLoader.to`), so on a GPU the images are cut and resized
+there and only each epoch's shuffled order crosses from the host.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from .sources import DataUnavailableError as DataUnavailableError  # re-exported
 
 TEXT_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot")
 DIGIT_LABELS = tuple(str(d) for d in range(10))
-_RESIZE_ONCE_LIMIT = 512 * 2**20  # bytes of uint8 images we are happy to hold resized in memory
 _RESIZE_HINT = "Give the image side in pixels, e.g. resize=32 or resize=(32, 32); 28 keeps the original size."
 
 
@@ -44,7 +45,7 @@ class DataModule(HyperParameters):
 
 
 class ImageSet:
-    """Images (uint8, ``N x H x W``) and labels, indexable like a torchvision data set."""
+    """Images (uint8, ``N x H x W``) and labels, indexable like a torchvision data set, resized per batch."""
 
     def __init__(self, images: torch.Tensor, labels: torch.Tensor, resize: int | tuple[int, int]) -> None:
         if not isinstance(images, torch.Tensor) or images.dim() != 3 or images.dtype != torch.uint8:
@@ -62,14 +63,26 @@ class ImageSet:
             raise ValueError(
                 f"ImageSet: labels must be a 1-D tensor with one label per image ({len(images)}), got {got}"
             )
-        resize = checks.int_pair(resize, "resize", "ImageSet", hint=_RESIZE_HINT)
-        self.labels = labels
-        self.resize = resize
-        needs_resize = tuple(images.shape[-2:]) != resize
-        self.resize_per_batch = needs_resize and len(images) * resize[0] * resize[1] > _RESIZE_ONCE_LIMIT
-        if needs_resize and not self.resize_per_batch:
-            images = _resize_uint8(images, resize)
-        self.images = images
+        self.images, self.labels = images, labels
+        self.resize = checks.int_pair(resize, "resize", "ImageSet", hint=_RESIZE_HINT)
+        self._copies: dict[torch.device, ImageSet] = {images.device: self}
+
+    @property
+    def device(self) -> torch.device:
+        """Where the images are kept (and batches are cut and resized)."""
+        return self.images.device
+
+    def to(self, device: torch.device | str) -> ImageSet:
+        """This set with its uint8 images and labels on ``device``: copied once, then reused."""
+        device = torch.device(device)
+        if device.type == "cuda" and device.index is None:
+            device = torch.device("cuda", torch.cuda.current_device())
+        if device not in self._copies:
+            copy = ImageSet.__new__(ImageSet)
+            copy.images, copy.labels, copy.resize = self.images.to(device), self.labels.to(device), self.resize
+            copy._copies = self._copies  # every copy knows every other
+            self._copies[device] = copy
+        return self._copies[device]
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -79,35 +92,51 @@ class ImageSet:
         return X[0], int(y[0])
 
     def batch(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Float images in [0, 1] of shape ``B x 1 x H x W`` and their labels."""
-        X = self.images[idx].unsqueeze(1).float().div_(255)
-        if self.resize_per_batch:
-            X = F.interpolate(X, size=self.resize, mode="bilinear", antialias=True, align_corners=False)
-        return X, self.labels[idx]
+        """Float images in [0, 1] of shape ``B x 1 x H x W`` and their labels, on :attr:`device`."""
+        idx = idx.to(self.device, non_blocking=True)
+        return resize_batch(self.images[idx], self.resize), self.labels[idx]
 
 
-def _resize_uint8(images: torch.Tensor, size: tuple[int, int], chunk: int = 4096) -> torch.Tensor:
-    out = torch.empty((len(images), *size), dtype=torch.uint8)
-    for start in range(0, len(images), chunk):
-        X = images[start : start + chunk].unsqueeze(1).float()
-        Y = F.interpolate(X, size=size, mode="bilinear", antialias=True, align_corners=False)
-        out[start : start + chunk] = Y.squeeze(1).round().clamp(0, 255).to(torch.uint8)
-    return out
+def resize_batch(images: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """uint8 images ``B x H x W`` as floats in [0, 1] of shape ``B x 1 x size``, on the images' device.
+
+    Resizing is bilinear with antialiasing, and the result is rounded to whole grey levels, as if the resized set
+    were stored as uint8: a batch gets the same pixels whichever device, batch size or order produced it (on the
+    CPU bit for bit; a GPU's interpolation may round a pixel that sits within float error of a half level the
+    other way, a change of 1/255).
+    """
+    X = images.unsqueeze(1).float()
+    if tuple(images.shape[-2:]) != tuple(size):
+        X = F.interpolate(X, size=size, mode="bilinear", antialias=True, align_corners=False).round_().clamp_(0, 255)
+    return X.div_(255)
 
 
 class TensorLoader:
-    """Iterates over an :class:`ImageSet` in minibatches, reshuffling each epoch when ``shuffle`` is set."""
+    """Iterates over an :class:`ImageSet` in minibatches, reshuffling each epoch when ``shuffle`` is set.
 
-    def __init__(self, data: ImageSet, batch_size: int, shuffle: bool, seed: int = 0) -> None:
+    ``seed=None`` (default) draws the seed of the loader's own generator from torch's global random-number
+    generator, once, here: so ``torch.manual_seed(s)`` before building the model and the loaders fixes the data
+    order too. The shuffled order is drawn on the CPU (the same on every device) and sent to the data's device
+    once per epoch; batches are cut and resized there (see :meth:`to`).
+    """
+
+    def __init__(self, data: ImageSet, batch_size: int, shuffle: bool, seed: int | None = None) -> None:
         if not isinstance(data, ImageSet):
             raise TypeError(
                 f"TensorLoader: data must be a d2l.ImageSet (e.g. d2l.FashionMNIST().train), got {type(data).__name__}"
             )
         batch_size = checks.integer(batch_size, "batch_size", "TensorLoader", hint="E.g. batch_size=64.")
         shuffle = checks.flag(shuffle, "shuffle", "TensorLoader")
+        if seed is None:
+            seed = int(torch.randint(2**62, (), dtype=torch.int64))
         seed = checks.integer(seed, "seed", "TensorLoader", minimum=0)
         self.data, self.batch_size, self.shuffle = data, batch_size, shuffle
         self.generator = torch.Generator().manual_seed(seed)
+
+    def to(self, device: torch.device | str) -> TensorLoader:
+        """Keep the data on ``device`` (moved once): batches are then cut and resized there. Returns the loader."""
+        self.data = self.data.to(device)
+        return self
 
     def __len__(self) -> int:
         return -(-len(self.data) // self.batch_size)
@@ -115,8 +144,8 @@ class TensorLoader:
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         n = len(self.data)
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
-        for start in range(0, n, self.batch_size):
-            yield self.data.batch(order[start : start + self.batch_size])
+        for idx in order.to(self.data.device, non_blocking=True).split(self.batch_size):
+            yield self.data.batch(idx)
 
 
 @functools.cache

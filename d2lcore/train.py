@@ -1,32 +1,43 @@
-"""The Trainer: the book's fit loop, made fast and talkative.
+"""The Trainer: the book's fit loop, made fast, talkative and resumable.
 
 Per epoch it trains, evaluates under ``torch.inference_mode``, records the averages, redraws the board once,
-and keeps one progress line up to date. Losses are summed on the device and read once per epoch, so the
-loop does not synchronise with the GPU at every step.
+keeps one progress line up to date, and (with ``checkpoint=``) saves the run. The data module's tensors move to
+the training device once, so a step sends nothing from the host but its batch indices; losses and accuracies are
+summed on the device and read once per epoch, so the loop never waits for the GPU within an epoch. The CPU runs the
+same path.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 import torch
 from torch import nn
 
 from . import checks, config
+from .checkpoints import has_lazy_params as has_lazy_params  # re-exported: its former home
+from .data import TensorLoader
 from .module import HyperParameters, Module, _device_of, explain_shape_errors
 from .plot import ProgressBoard, ProgressLine, progress_bar
+from .precision import Precision
+from .resume import Resumable
 
 
-class Trainer(HyperParameters):
+class Trainer(HyperParameters, Resumable):
     """Fit a :class:`~d2lcore.module.Module` to a data module.
 
     Args:
         max_epochs: epochs to train. Nothing changes it in quick mode: a notebook states its quick-mode budget
             at the call, ``Trainer(max_epochs=d2l.pick(full=10, quick=3))``.
-        num_gpus: 0 forces the CPU; ``None`` (default) uses a GPU when there is one.
+        num_gpus: 0 forces the CPU; ``None`` (default) trains on CUDA, else Apple's MPS, else the CPU.
         gradient_clip_val: clip the global gradient norm to this value when positive.
         board: draw the live plot of train loss, val loss and val accuracy.
+        precision: ``"fp32"`` (default, the book's), ``"bf16"`` or ``"fp16"`` autocast (see :mod:`d2lcore.precision`).
+        checkpoint: a file name: save the run there after every epoch, and resume from it when it exists.
     """
 
     def __init__(
@@ -35,6 +46,8 @@ class Trainer(HyperParameters):
         num_gpus: int | None = None,
         gradient_clip_val: float = 0.0,
         board: bool = True,
+        precision: str = "fp32",
+        checkpoint: str | os.PathLike | None = None,
     ) -> None:
         checks.integer(max_epochs, "max_epochs", "Trainer", hint="E.g. Trainer(max_epochs=10).")
         checks.optional_integer(
@@ -42,18 +55,28 @@ class Trainer(HyperParameters):
         )
         checks.number(gradient_clip_val, "gradient_clip_val", "Trainer", positive=False, hint="0 turns clipping off.")
         checks.flag(board, "board", "Trainer")
+        if checkpoint is not None and (not isinstance(checkpoint, str | os.PathLike) or Path(checkpoint).is_dir()):
+            raise ValueError(
+                f"Trainer: checkpoint must be a file name such as 'checkpoints/run.pt', got {checkpoint!r}"
+            )
         self.save_hyperparameters()
-        self.device = torch.device("cpu") if num_gpus == 0 else config.try_gpu()
+        if num_gpus == 0:
+            self.device = torch.device("cpu")
+        else:
+            self.device = config.training_device() if num_gpus is None else config.try_gpu()
+        self.precision = Precision(precision, self.device)
+        self.checkpoint = Path(checkpoint) if checkpoint is not None else None
         self.epochs = max_epochs
         self.history: dict[str, list[float]] = {}
         self.board = ProgressBoard(xlim=(0, self.epochs)) if board else None
 
     def prepare_batch(self, batch: Iterable[torch.Tensor]) -> list[torch.Tensor]:
-        non_blocking = self.device.type == "cuda"
-        return [a.to(self.device, non_blocking=non_blocking) for a in batch]
+        """The batch on the training device (where the Trainer's loaders already are: nothing moves)."""
+        batch = [a.to(self.device, non_blocking=True) for a in batch]
+        return [self.precision.prepare_input(batch[0]), *batch[1:]]
 
     def fit(self, model: Module, data) -> dict[str, list[float]]:
-        """Train ``model`` on ``data``; return the per-epoch history (also kept as ``self.history``)."""
+        """Train ``model`` on ``data``; the per-epoch history is kept as ``self.history``."""
         if not isinstance(model, nn.Module) or not all(
             hasattr(model, m) for m in ("training_step", "validation_step", "configure_optimizers")
         ):
@@ -67,33 +90,41 @@ class Trainer(HyperParameters):
                 f"(e.g. d2l.FashionMNIST()), got {type(data).__name__}"
             )
         self.model = model.to(self.device)
-        train_loader, val_loader = data.train_dataloader(), data.val_dataloader()
+        train_loader, val_loader = (
+            self._on_device(loader) for loader in (data.train_dataloader(), data.val_dataloader())
+        )
         if not len(train_loader):
             raise ValueError("Trainer.fit: the training loader yields no batches: is the data set empty?")
         if has_lazy_params(model):
             first = self.prepare_batch(next(iter(train_loader)))
             with torch.no_grad(), explain_shape_errors(model, tuple(first[0].shape), "Trainer.fit", all_errors=False):
                 model(*first[:-1])
+        self.precision.prepare_model(model)
         self.optim = model.configure_optimizers()
+        self.history = {"epoch": [], "train_loss": [], "val_loss": [], "val_acc": []}
+        self.train_time, self.images_seen, self.wall_time = 0.0, 0, 0.0
+        start_epoch = self._resume(train_loader, val_loader) if self.checkpoint else 0
         n_train = len(train_loader)
         print(
-            f"training {type(model).__name__} on {self.device} for {self.epochs} epochs x {n_train} batches"
-            + (" (quick mode)" if config.is_quick() else ""),
+            f"training {type(model).__name__} on {self.device}{self.precision.describe()} for {self.epochs} epochs"
+            f" x {n_train} batches" + (" (quick mode)" if config.is_quick() else ""),
             flush=True,
         )
         progress = ProgressLine()
-        self.history = {"epoch": [], "train_loss": [], "val_loss": [], "val_acc": []}
-        self.train_time, self.images_seen = 0.0, 0
-        start = time.perf_counter()
-        for epoch in range(self.epochs):
-            self.epoch = epoch
-            train_loss = self._train_epoch(train_loader, progress)
-            val = self._validate(val_loader)
-            self._record(self.epoch + 1, train_loss, val)
-            line = self._epoch_line()
-            progress.update(f"{progress_bar((self.epoch + 1) / self.epochs)} {line}", force=True)
-            if self.board:
-                self.board.update()
+        start = time.perf_counter() - self.wall_time
+        with self._fast_kernels():
+            for epoch in range(start_epoch, self.epochs):
+                self.epoch = epoch
+                train_loss = self._train_epoch(train_loader, progress)
+                val = self._validate(val_loader)
+                self._record(self.epoch + 1, train_loss, val)
+                self.wall_time = time.perf_counter() - start
+                if self.checkpoint:
+                    self._save(train_loader, val_loader)
+                line = self._epoch_line()
+                progress.update(f"{progress_bar((self.epoch + 1) / self.epochs)} {line}", force=True)
+                if self.board:
+                    self.board.update()
         self.wall_time = time.perf_counter() - start
         self.images_per_second = self.images_seen / max(self.train_time, 1e-9)
         if self.board:
@@ -104,6 +135,20 @@ class Trainer(HyperParameters):
         )
         return self.history
 
+    def _on_device(self, loader):
+        """d2lcore's loaders keep their data on the training device; any other loader is moved batch by batch."""
+        return loader.to(self.device) if isinstance(loader, TensorLoader) else loader
+
+    @contextlib.contextmanager
+    def _fast_kernels(self):
+        """cuDNN picks the fastest convolution algorithm for the (fixed) batch shapes while the Trainer runs."""
+        previous = torch.backends.cudnn.benchmark
+        torch.backends.cudnn.benchmark = previous or self.device.type == "cuda"
+        try:
+            yield
+        finally:
+            torch.backends.cudnn.benchmark = previous
+
     def _train_epoch(self, loader, progress: ProgressLine) -> float:
         self.model.train()
         n = len(loader)
@@ -112,34 +157,35 @@ class Trainer(HyperParameters):
         tic = time.perf_counter()
         for i, batch in enumerate(loader):
             batch = self.prepare_batch(batch)
-            with explain_shape_errors(
-                self.model, tuple(batch[0].shape), "Trainer.fit", all_errors=False, remember=False
+            with (
+                explain_shape_errors(
+                    self.model, tuple(batch[0].shape), "Trainer.fit", all_errors=False, remember=False
+                ),
+                self.precision.autocast(),
             ):
                 loss = self.model.training_step(batch)
             self.optim.zero_grad(set_to_none=True)
-            loss.backward()
-            if self.gradient_clip_val > 0:
-                nn.utils.clip_grad_norm_(self.model.parameters(), self.gradient_clip_val)
-            self.optim.step()
+            self.precision.step(loss, self.optim, self.model.parameters(), self.gradient_clip_val)
             size = len(batch[-1])
             total += loss.detach() * size
             count += size
             done = (self.epoch + (i + 1) / n) / self.epochs
             progress.update(f"{progress_bar(done)} epoch {self.epoch + 1}/{self.epochs}, batch {i + 1}/{n}")
+        mean = (total / max(count, 1)).item()  # the epoch's one wait for the device
         self.train_time += time.perf_counter() - tic
         self.images_seen += count
-        return (total / max(count, 1)).item()
+        return mean
 
     def _validate(self, loader) -> dict[str, float]:
         self.model.eval()
         sums: dict[str, torch.Tensor] = {}
         count = 0
-        with torch.inference_mode():
+        with torch.inference_mode(), self.precision.autocast():
             for batch in loader:
                 batch = self.prepare_batch(batch)
                 size = len(batch[-1])
                 for key, value in self.model.validation_step(batch).items():
-                    sums[key] = sums.get(key, 0) + value.detach() * size
+                    sums[key] = sums.get(key, 0) + value.detach().float() * size
                 count += size
         return {key: (value / max(count, 1)).item() for key, value in sums.items()}
 
@@ -159,11 +205,6 @@ class Trainer(HyperParameters):
             if self.history.get(key):
                 parts.append(f"{key.replace('_', ' ')} {self.history[key][-1]:.3f}")
         return ", ".join(parts)
-
-
-def has_lazy_params(model: nn.Module) -> bool:
-    """Does ``model`` still have lazy layers whose shapes are not known yet?"""
-    return any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters())
 
 
 def evaluate_accuracy(model: nn.Module, loader, device: torch.device | None = None) -> float:

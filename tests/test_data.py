@@ -128,16 +128,53 @@ def test_unknown_data_set_is_named():
         d2l.find_data("CIFAR")
 
 
-def test_resize_once_and_per_batch_agree(monkeypatch):
-    X = torch.randint(0, 256, (64, 28, 28), dtype=torch.uint8)
-    y = torch.arange(64) % 10
-    once = d2l.ImageSet(X, y, (40, 40))
-    monkeypatch.setattr("d2lcore.data._RESIZE_ONCE_LIMIT", 0)
-    per_batch = d2l.ImageSet(X, y, (40, 40))
-    assert not once.resize_per_batch and per_batch.resize_per_batch
-    a, _ = once.batch(torch.arange(8))
-    b, _ = per_batch.batch(torch.arange(8))
-    assert (a - b).abs().max() <= 1 / 255 + 1e-6  # the one-off copy is rounded to uint8
+def _resized_once_as_uint8(X: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """The former data path: the whole set resized once and stored as uint8 (the committed quick-mode outputs)."""
+    Y = torch.nn.functional.interpolate(X.unsqueeze(1).float(), size=size, mode="bilinear", antialias=True)
+    return Y.round().clamp(0, 255).to(torch.uint8).float().div(255)
+
+
+def test_per_batch_resizing_equals_the_set_resized_once_bit_for_bit():
+    X = torch.randint(0, 256, (300, 28, 28), dtype=torch.uint8)
+    y = torch.arange(300) % 10
+    images = d2l.ImageSet(X, y, (40, 36))
+    assert images.images is X  # the uint8 originals are the only full copy
+    expected = _resized_once_as_uint8(X, (40, 36))
+    order = torch.randperm(300)
+    for batch_size in (1, 7, 128):
+        got = torch.cat([images.batch(idx)[0] for idx in order.split(batch_size)])
+        assert got.shape == (300, 1, 40, 36) and torch.equal(got, expected[order])
+    assert torch.equal(images.batch(torch.arange(3))[1], y[:3])
+
+
+def test_the_original_size_is_only_scaled_to_0_1():
+    X = torch.randint(0, 256, (10, 28, 28), dtype=torch.uint8)
+    X_batch, _ = d2l.ImageSet(X, torch.zeros(10, dtype=torch.long), 28).batch(torch.arange(10))
+    assert torch.equal(X_batch, X.unsqueeze(1).float() / 255)
+
+
+def test_a_loader_moved_to_a_device_keeps_one_copy_there():
+    X = torch.randint(0, 256, (50, 28, 28), dtype=torch.uint8)
+    images = d2l.ImageSet(X, torch.arange(50) % 10, 32)
+    loader = d2l.TensorLoader(images, batch_size=16, shuffle=True, seed=3).to("cpu")
+    assert loader.data is images and images.to(torch.device("cpu")) is images
+    torch.manual_seed(0)
+    meta = d2l.ImageSet(X, torch.arange(50) % 10, 32).to("meta")  # a device without data: nothing is computed
+    assert meta.device.type == "meta" and meta.to("meta") is meta and meta.images.dtype == torch.uint8
+
+
+def test_unseeded_loaders_follow_the_global_seed():
+    images = d2l.ImageSet(torch.randint(0, 256, (64, 28, 28), dtype=torch.uint8), torch.arange(64) % 10, 28)
+
+    def first_labels() -> list[int]:
+        return next(iter(d2l.TensorLoader(images, batch_size=8, shuffle=True)))[1].tolist()
+
+    torch.manual_seed(1)
+    a = first_labels()
+    torch.manual_seed(1)
+    assert first_labels() == a
+    torch.manual_seed(2)
+    assert first_labels() != a
 
 
 def test_shuffling_changes_order_but_not_content():
