@@ -6,10 +6,11 @@ STAMP   := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NB      ?=
 QUICK   ?= 1
+DATA    ?= ../shared/data
 # e.g. TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU-only build of PyTorch
 TORCH_INDEX ?=
 
-.PHONY: venv run refresh test lint figures bench site student colab clean
+.PHONY: venv run refresh test lint figures bench site student colab clean carry-data gpu-check
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): PyTorch with its CUDA libraries is a download of several GB (once); see the README"
@@ -41,6 +42,17 @@ figures: $(STAMP)  ## redraw every figure in images/
 
 bench: $(STAMP)  ## speed measurements; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run_all.py
+
+carry-data: $(STAMP)  ## pack the data sets and the wheels a GPU image lacks into carry/ (git-ignored) for gpu-check
+	mkdir -p carry/wheels
+	tar -C $(DATA) -cJf carry/data.tar.xz FashionMNIST MNIST
+	$(BIN)/pip download --quiet --dest carry/wheels --only-binary=:all: --python-version 3.12 \
+		--platform manylinux2014_x86_64 nbval nbclient ipykernel matplotlib-inline
+	$(BIN)/pip download --quiet --dest carry/wheels --no-deps d2l==1.0.3
+	du -sh carry
+
+gpu-check:  ## on a GPU machine (its own python3): the whole GPU validation, <= 8 min; writes $$OUT or runs/gpu-check
+	python3 scripts/gpu_check.py
 
 site: $(STAMP)  ## the course website (Jupyter Book, offline maths) in _site/ (open _site/index.html)
 	$(BIN)/python scripts/build_site.py _site

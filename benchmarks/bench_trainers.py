@@ -38,7 +38,7 @@ VARIANTS = ("book", "d2lcore", "plain", "bf16")  # bf16: the plain loop under bf
 class Config:
     """One benchmark setting: model, image size, batch size, images per split, epochs, learning rate."""
 
-    model: str  # "lenet" or "resnet18"
+    model: str  # "lenet", "resnet18" or "vgg" (quarter width, as in 8.2)
     resize: int
     batch_size: int = 128
     n_train: int = 60000
@@ -70,7 +70,10 @@ def write_idx_files(root: Path, cfg: Config) -> None:
 def make_net(cfg: Config) -> torch.nn.Module:
     """The network of ``cfg`` with seeded Xavier initialisation: identical weights in every variant."""
     torch.manual_seed(0)
-    model = d2lcore.LeNet() if cfg.model == "lenet" else d2lcore.ResNet18()
+    if cfg.model == "vgg":  # the quarter-width VGG-11 of notebook 8.2
+        model = d2lcore.VGG(arch=tuple((n, c // 4) for n, c in d2lcore.VGG11_ARCH))
+    else:
+        model = d2lcore.LeNet() if cfg.model == "lenet" else d2lcore.ResNet18()
     model.eval()  # the shape-inferring forward pass must not touch batch-norm statistics
     model.apply_init([torch.zeros(2, 1, cfg.resize, cfg.resize)], d2lcore.init_cnn)
     return model.net.train()
