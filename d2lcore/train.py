@@ -56,9 +56,7 @@ class Trainer(HyperParameters, Resumable):
         checks.number(gradient_clip_val, "gradient_clip_val", "Trainer", positive=False, hint="0 turns clipping off.")
         checks.flag(board, "board", "Trainer")
         if checkpoint is not None and (not isinstance(checkpoint, str | os.PathLike) or Path(checkpoint).is_dir()):
-            raise ValueError(
-                f"Trainer: checkpoint must be a file name such as 'checkpoints/run.pt', got {checkpoint!r}"
-            )
+            raise ValueError(f"Trainer: checkpoint must be a file name, e.g. 'checkpoints/run.pt', got {checkpoint!r}")
         self.save_hyperparameters()
         if num_gpus == 0:
             self.device = torch.device("cpu")
