@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FULL_MODE = ("7.6_lenet", "8.2_vgg", "8.6_resnet")
+NBVAL_RESERVE = 120  # seconds kept for the nbval stage, which runs last
 NEEDED = {"nbval": "nbval", "nbclient": "nbclient", "ipykernel": "ipykernel", "d2l": "d2l"}  # module: package
 TINY_NOTEBOOK = """import torch
 import d2lcore as d2l
@@ -135,7 +136,7 @@ def records(check: Check) -> None:
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TINY_NOTEBOOK)]), notebooks[0])
     done, tic = {}, time.monotonic()
     for i, notebook in enumerate(notebooks):
-        share = check.left() - 60 * (len(notebooks) - i - 1) if not check.dry_run else check.left()
+        share = (check.left() - (0 if check.dry_run else NBVAL_RESERVE)) / (len(notebooks) - i)  # fair shares
         cmd = [sys.executable, __file__, "--record", str(notebook), "--out", str(check.out)]
         code, seconds = check.run(cmd, min(share, 240))
         done[notebook.stem] = {"status": _status(code), "seconds": round(seconds)}
@@ -207,14 +208,16 @@ def summary(check: Check) -> str:
             "",
             f"Trainer benchmark on {peaks['name']} ({payload['device']}; peaks: {peaks})",
             "",
-            "| model | loop | images/s | peak GPU GiB | TFLOP/s | of FP32 peak |",
-            "|:---|:---|---:|---:|---:|---:|",
+            "| model | loop | images/s | peak GPU GiB | TFLOP/s | of FP32 peak | of tensor-core peak |",
+            "|:---|:---|---:|---:|---:|---:|---:|",
         ]
         for r in payload["runs"]:
-            share = f"{100 * r['tflops'] / peaks['fp32']:.0f}%" if peaks.get("fp32") else "-"
+            # cuDNN runs fp32 convolutions on TF32 tensor cores by default; bf16 autocast on BF16 ones
+            tensor = peaks.get("bf16" if "bf16" in r["variant"] else "tf32")
+            shares = [f"{100 * r['tflops'] / peak:.0f}%" if peak else "-" for peak in (peaks.get("fp32"), tensor)]
             memory = f"{r['peak_gpu_gib']:.2f}" if r["peak_gpu_gib"] is not None else "-"
             lines.append(f"| {r['model']}-{r['resize']} | {r['variant']} | {r['images_per_s']:,.0f} | {memory} | "
-                         f"{r['tflops']:.2f} | {share} |")  # fmt: skip
+                         f"{r['tflops']:.2f} | {' | '.join(shares)} |")  # fmt: skip
     if (check.out / "full_mode.json").exists() and not check.dry_run:
         lines += ["", f"Add the records here: python scripts/gpu_check.py --merge {check.out / 'full_mode.json'}"]
     return "\n".join(lines) + "\n"
