@@ -8,7 +8,7 @@ Each entry: name -> (section where the book defines it, sections among 7.1-7.6, 
 Sections follow the English edition's numbering (2.4 Calculus, 3.2 Object-Oriented Design, 4.2 The Image
 Classification Dataset, 4.3 The Base Classification Model, 6.4 Lazy Initialization, 6.7 GPUs); "lib" marks the
 framework aliases defined in the package itself, and "A" the appendix of utilities.
-tests/test_against_d2l.py checks every one against the installed d2l 1.0.3.
+tests/test_against_d2l_api.py and tests/test_against_d2l.py check every one against the installed d2l 1.0.3.
 """
 
 ALL = ("7.6", "8.2", "8.6")  # the training sections: their code subclasses d2l.Classifier and calls d2l.Trainer
