@@ -77,6 +77,23 @@ def num_gpus() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
+def cpu() -> torch.device:
+    """The CPU device (the book's name)."""
+    return torch.device("cpu")
+
+
+def gpu(i: int = 0) -> torch.device:
+    """The ``i``-th CUDA device, whether or not it exists (the book's name; see :func:`try_gpu`)."""
+    if isinstance(i, bool) or not isinstance(i, int) or i < 0:
+        raise ValueError(f"gpu: i must be a GPU index 0, 1, ..., got {i!r}")
+    return torch.device(f"cuda:{i}")
+
+
+def try_all_gpus() -> list[torch.device]:
+    """All CUDA devices, or ``[cpu()]`` when there is none (as the book's docstring promises), so ``[0]`` works."""
+    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+
+
 def train_resize(gpu: int, cpu: int) -> int:
     """Image side to train at: the book's size on a GPU, a smaller one on a CPU, capped in quick mode."""
     for name, value in (("gpu", gpu), ("cpu", cpu)):

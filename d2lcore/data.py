@@ -32,7 +32,13 @@ _RESIZE_HINT = "Give the image side in pixels, e.g. resize=32 or resize=(32, 32)
 
 
 class DataModule(HyperParameters):
-    """Base class of data: subclasses provide :meth:`get_dataloader`."""
+    """Base class of data: subclasses provide :meth:`get_dataloader`.
+
+    ``root`` and ``num_workers`` are the book's arguments; ``root=None`` means :func:`config.data_root`.
+    """
+
+    def __init__(self, root: str | Path | None = None, num_workers: int = 4) -> None:
+        self.save_hyperparameters()
 
     def get_dataloader(self, train: bool):
         raise NotImplementedError
@@ -42,6 +48,13 @@ class DataModule(HyperParameters):
 
     def val_dataloader(self):
         return self.get_dataloader(train=False)
+
+    def get_tensorloader(self, tensors: Sequence[torch.Tensor], train: bool, indices=slice(0, None)):
+        """A torch DataLoader over ``tensors[i][indices]``, shuffled when ``train`` (needs ``self.batch_size``)."""
+        if not hasattr(self, "batch_size"):
+            raise AttributeError(f"{type(self).__name__}.get_tensorloader: set self.batch_size first")
+        dataset = torch.utils.data.TensorDataset(*(a[indices] for a in tensors))
+        return torch.utils.data.DataLoader(dataset, self.batch_size, shuffle=train)
 
 
 class ImageSet:
@@ -249,8 +262,8 @@ class FashionMNIST(DataModule):
     def visualize(
         self, batch: tuple[torch.Tensor, torch.Tensor], nrows: int = 1, ncols: int = 8, labels: Sequence[str] = ()
     ):
-        """Show the first ``nrows * ncols`` images of a batch with their class names."""
-        from .plot import show_images
+        """Show the first ``nrows * ncols`` images of a batch with their class names (``plt.gcf()`` holds them)."""
+        from .plotting import show_images
 
         nrows = checks.integer(nrows, "nrows", "visualize")
         ncols = checks.integer(ncols, "ncols", "visualize")
@@ -258,7 +271,7 @@ class FashionMNIST(DataModule):
             raise TypeError("visualize: batch must be an (images, labels) pair, e.g. next(iter(data.val_dataloader()))")
         X, y = batch
         n = nrows * ncols
-        return show_images(X[:n].squeeze(1), nrows, ncols, titles=list(labels) or self.text_labels(y[:n]))
+        show_images(X[:n].squeeze(1), nrows, ncols, titles=list(labels) or self.text_labels(y[:n]))
 
 
 class MNIST(FashionMNIST):

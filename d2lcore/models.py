@@ -162,19 +162,35 @@ def _check_block(block: nn.Module, num_channels: int, use_1x1conv: bool, strides
 class ResNeXtBlock(nn.Module):
     """The ResNeXt block: 1x1 bottleneck, grouped 3x3 convolution, 1x1 expansion, plus a shortcut.
 
-    ``groups`` is the number of groups g of the 3x3 convolution, as in the text of the book. (The book's code
-    passes ``groups=bot_channels // groups`` to ``nn.Conv2d``, i.e. it treats its argument as the width of
-    each group; ``ResNeXtBlock(c, bot_channels // g, ...)`` in d2l equals ``ResNeXtBlock(c, g, ...)`` here.)
+    The bottleneck has ``round(num_channels * bot_mul)`` channels. Give the split of the 3x3 convolution one
+    of two ways:
+
+    - ``groups``: the book's argument. The book's code uses it as the number of channels **in each group**
+      (it passes ``bot_channels // groups`` groups to ``nn.Conv2d``), so ``ResNeXtBlock(32, 16, 1)`` is 2 groups
+      of 16 channels, here as in the book.
+    - ``num_groups``: the number of groups g, as the book's text counts them: ``ResNeXtBlock(32, bot_mul=1,
+      num_groups=2)`` is the same block.
+
+    Where ``groups`` does not divide the bottleneck channels, the book silently rounds the number of groups
+    down; here that is an error.
 
     Taught in notebooks/8.6_resnet.ipynb.
     """
 
     def __init__(
-        self, num_channels: int, groups: int, bot_mul: float, use_1x1conv: bool = False, strides: int = 1
+        self,
+        num_channels: int,
+        groups: int | None = None,
+        bot_mul: float | None = None,
+        use_1x1conv: bool = False,
+        strides: int = 1,
+        *,
+        num_groups: int | None = None,
     ) -> None:
         super().__init__()
         _check_block(self, num_channels, use_1x1conv, strides)
-        checks.integer(groups, "groups", "ResNeXtBlock", hint="It is the number of groups of the 3x3 convolution.")
+        if bot_mul is None:
+            raise TypeError("ResNeXtBlock: bot_mul is missing: give the bottleneck's share of channels, e.g. bot_mul=1")
         checks.number(bot_mul, "bot_mul", "ResNeXtBlock", hint="E.g. bot_mul=0.25: bottleneck channels / channels.")
         bot_channels = int(round(num_channels * bot_mul))
         if bot_channels < 1:
@@ -182,10 +198,9 @@ class ResNeXtBlock(nn.Module):
                 f"ResNeXtBlock: bot_mul={bot_mul} leaves round({num_channels} * {bot_mul}) = 0 bottleneck channels; "
                 "use a larger bot_mul"
             )
-        if bot_channels % groups:
-            raise ValueError(f"{bot_channels} bottleneck channels cannot be split into {groups} equal groups")
+        n_groups = _resnext_groups(bot_channels, groups, num_groups)
         self.conv1 = nn.LazyConv2d(bot_channels, kernel_size=1)
-        self.conv2 = nn.LazyConv2d(bot_channels, kernel_size=3, stride=strides, padding=1, groups=groups)
+        self.conv2 = nn.LazyConv2d(bot_channels, kernel_size=3, stride=strides, padding=1, groups=n_groups)
         self.conv3 = nn.LazyConv2d(num_channels, kernel_size=1)
         self.bn1, self.bn2, self.bn3 = nn.LazyBatchNorm2d(), nn.LazyBatchNorm2d(), nn.LazyBatchNorm2d()
         if use_1x1conv:
@@ -201,6 +216,32 @@ class ResNeXtBlock(nn.Module):
         if self.conv4 is not None:
             X = self.bn4(self.conv4(X))
         return F.relu(Y + X)
+
+
+def _resnext_groups(bot_channels: int, groups: int | None, num_groups: int | None) -> int:
+    """The number of groups of the 3x3 convolution, from the book's ``groups`` (width) or ``num_groups``."""
+    where = "ResNeXtBlock"
+    if (groups is None) == (num_groups is None):
+        raise TypeError(
+            f"{where}: give exactly one of groups (channels per group, the book's code) and num_groups (number of "
+            f"groups), got groups={groups!r}, num_groups={num_groups!r}; e.g. ResNeXtBlock(32, bot_mul=1, num_groups=2)"
+        )
+    if num_groups is not None:
+        checks.integer(num_groups, "num_groups", where, hint="It is the number of groups of the 3x3 convolution.")
+        if bot_channels % num_groups:
+            raise ValueError(
+                f"{where}: {bot_channels} bottleneck channels cannot be split into num_groups={num_groups} equal groups"
+            )
+        return num_groups
+    checks.integer(groups, "groups", where, hint="In the book's code it is the number of channels per group.")
+    if bot_channels % groups:
+        raise ValueError(
+            f"{where}: groups={groups} is the number of channels per group (the book's code), and {bot_channels} "
+            f"bottleneck channels cannot be split into groups of {groups} (the book would silently make "
+            f"{bot_channels // groups} groups of another width); use a divisor of {bot_channels}, or num_groups=g "
+            "to give the number of groups"
+        )
+    return bot_channels // groups
 
 
 class ResNet(Classifier):

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import checks
+from .board import ProgressBoard
 
 
 def add_to_class(Class: type) -> Callable:
@@ -50,7 +51,24 @@ class HyperParameters:
 
 
 class Module(nn.Module, HyperParameters):
-    """Base class of models: a network ``self.net``, a loss, an optimiser, and the steps the Trainer calls."""
+    """Base class of models: a network ``self.net``, a loss, an optimiser, and the steps the Trainer calls.
+
+    ``plot_train_per_epoch`` and ``plot_valid_per_epoch`` say how many points per epoch :meth:`plot` draws on
+    ``self.board``, as in the book; the Trainer draws its own board of epoch averages.
+    """
+
+    def __init__(self, plot_train_per_epoch: int = 2, plot_valid_per_epoch: int = 1) -> None:
+        super().__init__()
+        checks.integer(plot_train_per_epoch, "plot_train_per_epoch", type(self).__name__)
+        checks.integer(plot_valid_per_epoch, "plot_valid_per_epoch", type(self).__name__)
+        self.save_hyperparameters()
+        self.board = ProgressBoard()
+
+    def __getstate__(self) -> dict:
+        """Copies and pickles of a model leave out the Trainer that last fitted it (``self.trainer``)."""
+        state = super().__getstate__()
+        state.pop("trainer", None)
+        return state
 
     def loss(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -59,6 +77,27 @@ class Module(nn.Module, HyperParameters):
         if not hasattr(self, "net"):
             raise AttributeError(f"{type(self).__name__} has no self.net: define it or override forward()")
         return self.net(X)
+
+    def plot(self, key: str, value: torch.Tensor | float, train: bool) -> None:
+        """Add ``value`` to the curve ``train_<key>`` or ``val_<key>`` of ``self.board`` (the book's method).
+
+        The x position is the fraction of epochs done, taken from the Trainer fitting this model.
+        """
+        trainer = getattr(self, "trainer", None)
+        if trainer is None:
+            raise AttributeError(
+                f"{type(self).__name__}.plot: the model has no trainer yet; call it from training_step or "
+                "validation_step while d2l.Trainer(...).fit(model, data) runs"
+            )
+        self.board.xlabel = "epoch"
+        if train:
+            x = trainer.train_batch_idx / trainer.num_train_batches
+            n = trainer.num_train_batches / self.plot_train_per_epoch
+        else:
+            x = trainer.epoch + 1
+            n = trainer.num_val_batches / self.plot_valid_per_epoch
+        y = value.detach().cpu().item() if isinstance(value, torch.Tensor) else float(value)
+        self.board.draw(x, y, ("train_" if train else "val_") + key, every_n=max(1, int(n)))
 
     def training_step(self, batch: Sequence[torch.Tensor]) -> torch.Tensor:
         """Loss on one batch; the Trainer backpropagates it."""
@@ -95,26 +134,35 @@ class Module(nn.Module, HyperParameters):
         if init is not None:
             self.net.apply(init)
 
-    def layer_summary(self, X_shape: Sequence[int], verbose: bool = True) -> list[tuple[str, tuple[int, ...]]]:
-        """Push a random tensor of ``X_shape`` through ``self.net`` layer by layer; return (name, shape) pairs.
+    def layer_summary(self, X_shape: Sequence[int]) -> None:
+        """Print each layer of ``self.net`` with the shape of its output for a random input of ``X_shape``.
+
+        Prints as the book does; :meth:`layer_shapes` returns the shapes instead.
+        """
+        for name, shape in self._walk_layers(X_shape, "layer_summary"):
+            print(name, "output shape:\t", torch.Size(shape))
+
+    def layer_shapes(self, X_shape: Sequence[int]) -> list[tuple[str, tuple[int, ...]]]:
+        """(layer class name, output shape) for each layer of ``self.net``, for a random input of ``X_shape``.
 
         Lazy layers take their shapes from this input (as in the book). A shape that does not fit the model,
         e.g. 3 channels for a model built for 1, raises a ValueError naming the layer and what it expects.
         """
-        where = f"{type(self).__name__}.layer_summary"
+        return self._walk_layers(X_shape, "layer_shapes")
+
+    def _walk_layers(self, X_shape: Sequence[int], method: str) -> list[tuple[str, tuple[int, ...]]]:
+        where = f"{type(self).__name__}.{method}"
         X_shape = checks.shape(X_shape, "X_shape", where, hint="E.g. (1, 1, 28, 28): batch, channels, height, width.")
         if not hasattr(self, "net"):
             raise AttributeError(f"{where}: the model has no self.net to walk through layer by layer")
         X = torch.randn(*X_shape, device=_device_of(self))
-        summary = []
+        shapes = []
         with torch.no_grad(), explain_shape_errors(self, X_shape, where) as context:
             for i, layer in enumerate(self.net):
                 context.layer = f"layer {i} ({layer.__class__.__name__})"
                 X = layer(X)
-                summary.append((layer.__class__.__name__, tuple(X.shape)))
-                if verbose:
-                    print(f"{layer.__class__.__name__:<12} output shape:\t{tuple(X.shape)}")
-        return summary
+                shapes.append((layer.__class__.__name__, tuple(X.shape)))
+        return shapes
 
 
 class explain_shape_errors:  # noqa: N801 (used as a context manager, like torch.no_grad)
@@ -192,13 +240,14 @@ class Classifier(Module):
 
 
 def init_cnn(module: nn.Module) -> None:
-    """Xavier-uniform initialisation for the weights of linear and convolutional layers."""
+    """Xavier-uniform initialisation for the weights of linear and convolutional layers.
+
+    Lazy layers that have no shape yet are passed over, as in the book: ``net.apply(d2l.init_cnn)`` in a
+    constructor changes nothing until the shapes are known, so initialise with ``model.apply_init([X], d2l.init_cnn)``.
+    """
     checks.module(module, "module", "init_cnn", hint="Use it as model.apply_init([X], d2l.init_cnn).")
     if isinstance(module, nn.modules.lazy.LazyModuleMixin) and module.has_uninitialized_params():
-        raise ValueError(
-            f"{type(module).__name__} has no shape yet: run a forward pass first, "
-            "e.g. model.apply_init([X], d2l.init_cnn)"
-        )
+        return
     if isinstance(module, nn.Linear | nn.Conv2d):
         nn.init.xavier_uniform_(module.weight)
 

@@ -111,7 +111,7 @@ BOOK_SETUP: dict[str, dict[str, str]] = {
 def _require_history(history: dict, keys: tuple[str, ...], where: str) -> None:
     missing = [k for k in keys if not isinstance(history, dict) or not history.get(k)]
     if missing:
-        raise ValueError(f"{where}: history has no {', '.join(missing)}: pass the dict that trainer.fit(...) returned")
+        raise ValueError(f"{where}: history has no {', '.join(missing)}: pass trainer.history")
 
 
 def results_table(notebook: str, history: dict, data, trainer, book: dict[str, str] | None = None) -> str:

@@ -19,10 +19,10 @@ import torch
 from torch import nn
 
 from . import checks, config
+from .board import ProgressBoard, ProgressLine, progress_bar
 from .checkpoints import has_lazy_params as has_lazy_params  # re-exported: its former home
 from .data import TensorLoader
 from .module import HyperParameters, Module, _device_of, explain_shape_errors
-from .plot import ProgressBoard, ProgressLine, progress_bar
 from .precision import Precision
 from .resume import Resumable
 
@@ -73,8 +73,8 @@ class Trainer(HyperParameters, Resumable):
         batch = [a.to(self.device, non_blocking=True) for a in batch]
         return [self.precision.prepare_input(batch[0]), *batch[1:]]
 
-    def fit(self, model: Module, data) -> dict[str, list[float]]:
-        """Train ``model`` on ``data``; the per-epoch history is kept as ``self.history``."""
+    def fit(self, model: Module, data) -> None:
+        """Train ``model`` on ``data``; the per-epoch averages are in ``self.history`` (returns None, as the book)."""
         if not isinstance(model, nn.Module) or not all(
             hasattr(model, m) for m in ("training_step", "validation_step", "configure_optimizers")
         ):
@@ -91,6 +91,9 @@ class Trainer(HyperParameters, Resumable):
         train_loader, val_loader = (
             self._on_device(loader) for loader in (data.train_dataloader(), data.val_dataloader())
         )
+        model.trainer = self  # the book's Module.plot reads the batch counters below
+        self.num_train_batches, self.num_val_batches = len(train_loader), len(val_loader)
+        self.train_batch_idx = self.val_batch_idx = 0
         if not len(train_loader):
             raise ValueError("Trainer.fit: the training loader yields no batches: is the data set empty?")
         if has_lazy_params(model):
@@ -131,7 +134,6 @@ class Trainer(HyperParameters, Resumable):
             f"{self._epoch_line()}\n"
             f"{self.images_per_second:,.0f} images/s on {self.device}, wall time {self.wall_time:.1f} s"
         )
-        return self.history
 
     def _on_device(self, loader):
         """d2lcore's loaders keep their data on the training device; any other loader is moved batch by batch."""
@@ -164,6 +166,7 @@ class Trainer(HyperParameters, Resumable):
                 loss = self.model.training_step(batch)
             self.optim.zero_grad(set_to_none=True)
             self.precision.step(loss, self.optim, self.model.parameters(), self.gradient_clip_val)
+            self.train_batch_idx += 1
             size = len(batch[-1])
             total += loss.detach() * size
             count += size
@@ -185,6 +188,7 @@ class Trainer(HyperParameters, Resumable):
                 for key, value in self.model.validation_step(batch).items():
                     sums[key] = sums.get(key, 0) + value.detach().float() * size
                 count += size
+                self.val_batch_idx += 1
         return {key: (value / max(count, 1)).item() for key, value in sums.items()}
 
     def _record(self, epoch: int, train_loss: float, val: dict[str, float]) -> None:
@@ -220,34 +224,48 @@ def evaluate_accuracy(model: nn.Module, loader, device: torch.device | None = No
     return correct / total
 
 
-def evaluate_loss(model: nn.Module, loader, device: torch.device | None = None, train_mode: bool = False) -> float:
-    """Mean cross-entropy of ``model`` over every batch of ``loader``, without updating it.
+def evaluate_loss(
+    net: nn.Module, data_iter, loss=None, device: torch.device | None = None, train_mode: bool = False
+) -> float:
+    """Mean loss of ``net`` over every batch of ``data_iter``, without updating it.
 
-    ``train_mode=True`` evaluates with the layers in training mode (dropout active), as the training loss is
-    measured; batch-norm layers then use each batch's statistics, but their running averages are left untouched.
+    ``loss=None`` takes the cross-entropy per example. A ``loss`` given, as in the book, is called as
+    ``loss(output, y)`` with ``y`` reshaped like the output when it has as many elements, and must return
+    one value per element (``reduction="none"``); the result is their mean. ``train_mode=True`` evaluates with
+    the layers in training mode (dropout active), as the training loss is measured; batch-norm layers then use
+    each batch's statistics, but their running averages are left untouched.
     """
-    device = _evaluation_device(model, device, "evaluate_loss")
+    device = _evaluation_device(net, device, "evaluate_loss", name="net")
     checks.flag(train_mode, "train_mode", "evaluate_loss")
-    was_training = model.training
-    model.train(train_mode)
-    saved = {name: buf.clone() for name, buf in model.named_buffers()}
+    if loss is not None and not callable(loss):
+        raise TypeError(f"evaluate_loss: loss must be a function such as nn.MSELoss(reduction='none'), got {loss!r}")
+    was_training = net.training
+    net.train(train_mode)
+    saved = {name: buf.clone() for name, buf in net.named_buffers()}
     total, count = 0.0, 0
     with torch.no_grad():
-        for X, y in loader:
-            logits = model(X.to(device))
-            total += nn.functional.cross_entropy(logits, y.to(device), reduction="sum").item()
-            count += len(y)
+        for X, y in data_iter:
+            out, y = net(X.to(device)), y.to(device)
+            if loss is None:
+                total += nn.functional.cross_entropy(out, y, reduction="sum").item()
+                count += len(y)
+            else:
+                values = loss(out, y.reshape(out.shape) if y.numel() == out.numel() else y)
+                total += values.sum().item()
+                count += values.numel()
     with torch.no_grad():
-        for name, buf in model.named_buffers():
+        for name, buf in net.named_buffers():
             buf.copy_(saved[name])
-    model.train(was_training)
+    net.train(was_training)
     if not count:
         raise ValueError("evaluate_loss: the loader yielded no examples; pass e.g. data.val_dataloader()")
     return total / count
 
 
-def _evaluation_device(model: nn.Module, device: torch.device | str | None, where: str) -> torch.device:
-    checks.module(model, "model", where)
+def _evaluation_device(
+    model: nn.Module, device: torch.device | str | None, where: str, name: str = "model"
+) -> torch.device:
+    checks.module(model, name, where)
     if device is not None and not isinstance(device, torch.device | str | int):
         raise TypeError(f"{where}: device must be a torch.device, a name such as 'cpu', or None, got {device!r}")
     return torch.device(device) if device is not None else _device_of(model)  # lazy layers materialise on the way

@@ -253,11 +253,11 @@ def fig_pooling() -> Figure:
     return fig
 
 
-# 7.6 LeNet: a box-and-arrow diagram with the shapes that d2lcore's LeNet.layer_summary reports
+# 7.6 LeNet: a box-and-arrow diagram with the shapes that d2lcore's LeNet.layer_shapes reports
 def fig_lenet() -> Figure:
     """LeNet's layers in two columns, convolutional and dense, with the shape each layer outputs."""
     X_shape = (1, 1, 28, 28)
-    summary = d2l.LeNet().layer_summary(X_shape, verbose=False)
+    summary = d2l.LeNet().layer_shapes(X_shape)
     kinds = [kind for kind, _ in summary]
     assert " ".join(kinds) == "Conv2d Sigmoid AvgPool2d " * 2 + "Flatten Linear Sigmoid Linear Sigmoid Linear"
     shapes = [shape[1:] for _, shape in summary]  # without the batch axis

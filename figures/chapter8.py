@@ -30,12 +30,12 @@ from .primitives import (
 )
 
 
-# 8.2 VGG: a box-and-arrow diagram with the shapes that d2lcore's VGG.layer_summary reports
+# 8.2 VGG: a box-and-arrow diagram with the shapes that d2lcore's VGG.layer_shapes reports
 def fig_vgg() -> Figure:
     """One VGG block, and VGG-11 block by block with the shape each block and dense layer outputs."""
     with torch.device("meta"):  # shapes without arithmetic or memory
         model, X_shape = d2l.VGG(d2l.VGG11_ARCH), (1, 1, 224, 224)
-    summary = model.layer_summary(X_shape, verbose=False)
+    summary = model.layer_shapes(X_shape)
     shapes = [shape[1:] for _, shape in summary]  # without the batch axis
     n_blocks = len(d2l.VGG11_ARCH)
     fig, ax = canvas(13.4, 14.6)
@@ -152,7 +152,7 @@ def fig_resnext_block() -> Figure:
     """The ResNeXt block: 1x1 bottleneck, grouped 3x3 convolution (g groups), 1x1 expansion and the shortcut."""
     b, g = 32, 4  # check the weight count written in the figure on a d2lcore block
     with torch.device("meta"):
-        block = d2l.ResNeXtBlock(b, groups=g, bot_mul=1.0)
+        block = d2l.ResNeXtBlock(b, bot_mul=1.0, num_groups=g)
         block(torch.empty(1, b, 8, 8))
     assert block.conv2.groups == g and block.conv2.weight.numel() == 9 * b * b // g
     fig, ax = canvas(13.8, 12.8)

@@ -1,6 +1,7 @@
 """Bad input to any public function or constructor of d2lcore fails at once, with a message that says what was
 given, what is expected and what to do. One row per mistake: (callable, args, kwargs, error, message fragment)."""
 
+import importlib
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,12 +20,12 @@ MISSING = Path(tempfile.gettempdir()) / "d2lcore-no-such-folder" / "model.pt"
 
 
 def _lenet_shaped_by(method: str, shape: tuple[int, ...]) -> d2l.LeNet:
-    """A LeNet whose lazy layers took their shapes from ``apply_init`` or ``layer_summary`` with ``shape``."""
+    """A LeNet whose lazy layers took their shapes from ``apply_init`` or ``layer_shapes`` with ``shape``."""
     model = d2l.LeNet()
     if method == "apply_init":
         model.apply_init([torch.zeros(shape)])
     else:
-        model.layer_summary(shape, verbose=False)
+        model.layer_shapes(shape)
     return model
 
 
@@ -56,6 +57,7 @@ class _Keeps(d2l.HyperParameters):
 CASES = [
     # config
     (d2l.try_gpu, (-1,), {}, ValueError, "try_gpu: i must be a GPU index 0, 1, ..., got -1"),
+    (d2l.gpu, ("0",), {}, ValueError, "gpu: i must be a GPU index 0, 1, ..., got '0'"),
     (d2l.train_resize, (), {"gpu": 0, "cpu": 48}, ValueError, "train_resize: gpu must be an image side in pixels"),
     (d2l.train_resize, (), {"gpu": 96, "cpu": "48"}, ValueError, "cpu must be an image side in pixels"),
     # data
@@ -101,6 +103,11 @@ CASES = [
     (d2l.Residual, (64,), {"strides": 2}, ValueError, "pass use_1x1conv=True"),
     (d2l.ResNeXtBlock, (32, 4, 0), {}, ValueError, "ResNeXtBlock: bot_mul must be a positive number, got 0"),
     (d2l.ResNeXtBlock, (4, 1, 0.1), {}, ValueError, "0 bottleneck channels; use a larger bot_mul"),
+    (d2l.ResNeXtBlock, (32, 12, 1), {}, ValueError, "groups=12 is the number of channels per group (the book's code)"),
+    (d2l.ResNeXtBlock, (32, 16), {}, TypeError, "ResNeXtBlock: bot_mul is missing"),
+    (d2l.ResNeXtBlock, (32,), {"bot_mul": 1}, TypeError, "give exactly one of groups (channels per group"),
+    (d2l.ResNeXtBlock, (32, 16, 1), {"num_groups": 2}, TypeError, "give exactly one of groups"),
+    (d2l.ResNeXtBlock, (32,), {"bot_mul": 1, "num_groups": 3}, ValueError, "cannot be split into num_groups=3"),
     (d2l.ResNet, ([(2, 64, 1)],), {}, TypeError, "ResNet: arch must be a non-empty list of (num_residuals, channels)"),
     (d2l.ResNet18, (), {"lr": "fast"}, TypeError, "ResNet18: lr must be a positive number, got 'fast'"),
     # module
@@ -134,12 +141,13 @@ CASES = [
     (d2l.TensorLoader, (SET8, 4, True), {"seed": -1}, ValueError, "TensorLoader: seed must be an integer >= 0"),
     (d2l.Trainer(1, board=False).fit, (nn.Linear(2, 2), _tiny_data()), {}, TypeError, "model must be a d2l.Module"),
     (d2l.Trainer(1, board=False).fit, (d2l.LeNet(), [1, 2]), {}, TypeError, "data must be a data module with"),
-    (d2l.Trainer(1, board=False).fit, (_lenet_shaped_by("layer_summary", (1, 3, 28, 28)), _tiny_data()), {},
-     ValueError, "(layer_summary with input shape (1, 3, 28, 28)): give inputs shaped like that one"),
+    (d2l.Trainer(1, board=False).fit, (_lenet_shaped_by("layer_shapes", (1, 3, 28, 28)), _tiny_data()), {},
+     ValueError, "(layer_shapes with input shape (1, 3, 28, 28)): give inputs shaped like that one"),
     (d2l.evaluate_accuracy, (d2l.LeNet(), []), {"device": [0]}, TypeError, "device must be a torch.device, a name"),
     (d2l.evaluate_accuracy, (_lenet_shaped_by("apply_init", (1, 1, 28, 28)), []), {}, ValueError,
      "the loader yielded no examples"),
-    (d2l.evaluate_loss, ("model", []), {}, TypeError, "evaluate_loss: model must be a torch.nn.Module"),
+    (d2l.evaluate_loss, ("model", []), {}, TypeError, "evaluate_loss: net must be a torch.nn.Module"),
+    (d2l.evaluate_loss, (nn.Linear(2, 2), []), {"loss": "mse"}, TypeError, "loss must be a function such as"),
     (_save_lazy_model, (), {}, ValueError, "save_model: the model has lazy layers without shapes"),
     (d2l.save_model, (nn.Linear(2, 2), 42), {}, TypeError, "save_model: path must be a file name"),
     (d2l.load_model, (nn.Linear(2, 2), MISSING), {}, FileNotFoundError, "no checkpoint at"),
@@ -169,12 +177,16 @@ CASES = [
     (d2l.show_images, (torch.zeros(2, 1, 1, 28, 28), 1, 2), {}, ValueError, "for a batch of shape (N, 1, H, W) pass"),
     (d2l.show_feature_maps, (torch.zeros(1, 4, 5, 5),), {}, ValueError, "Drop the batch axis first, e.g. maps[0]"),
     (d2l.ProgressBoard, (), {"xlim": (3, 1)}, ValueError, "xlim must be None or a (low, high) pair with low < high"),
+    (d2l.ProgressBoard().draw, (1, 2, "loss"), {"every_n": 0}, ValueError, "every_n must be a positive integer"),
+    (d2l.set_figsize, ((3,),), {}, TypeError, "set_figsize: figsize must be a (width, height) pair"),
+    (d2l.Module, (), {"plot_train_per_epoch": 0}, ValueError, "Module: plot_train_per_epoch must be a positive"),
+    (d2l.Module().plot, ("loss", 1.0, True), {}, AttributeError, "the model has no trainer yet"),
     # records
     (d2l.full_mode_record, ("7.6_lenet.ipynb",), {}, ValueError, "file name without .ipynb, e.g. '7.6_lenet'"),
     (d2l.full_mode_record, ("7.6_lenet",), {"device": "gpu"}, ValueError, "device must be 'cpu' or 'cuda'"),
-    (d2l.results_table, ("7.6_lenet", {}, None, None, {}), {}, ValueError, "pass the dict that trainer.fit(...)"),
+    (d2l.results_table, ("7.6_lenet", {}, None, None, {}), {}, ValueError, "pass trainer.history"),
     (d2l.check_learned, ({"val_acc": [0.5]}, 0.4, 0.5), {}, ValueError,
-     "check_learned: history has no train_loss: pass the dict that trainer.fit(...) returned"),
+     "check_learned: history has no train_loss: pass trainer.history"),
     (d2l.check_learned, ({"val_acc": [0.5], "train_loss": [2, 1]}, 84, 0.5), {}, ValueError,
      "check_learned: min_val_acc must be a number in (0, 1], got 84"),
 ]  # fmt: skip
@@ -199,10 +211,13 @@ def test_every_public_callable_has_a_row_or_takes_nothing_that_can_be_wrong():
     tested = {_name(c[0]).split(".")[0] for c in CASES} | {"save_model", "num_threads"}
     no_arguments_to_check = {
         "describe", "data_root", "is_offline", "is_quick", "num_gpus", "pick",  # nothing, or anything at all
+        "cpu", "try_all_gpus", "use_svg_display",  # nothing
+        "plot", "set_axes",  # the book's plotting helpers: matplotlib checks their arguments
         "DataModule", "Module", "HyperParameters", "Classifier",  # base classes: their methods have rows
         "Cost", "LayerCost",  # results of cost(), not made by hand
         "load_records",  # a path; a damaged file has a row in test_safe_writes
     }  # fmt: skip
     public = {name for name in d2l.__all__ if callable(getattr(d2l, name)) and not name.endswith("Error")}
     public -= {"QuickBudget"} | {name for name in public if name.isupper()}
+    public -= set(importlib.import_module("d2lcore.aliases").__all__)  # torch's own functions under the book's names
     assert public - tested - no_arguments_to_check == set()

@@ -1,5 +1,7 @@
 """Module, Classifier, hyperparameters, initialisation and layer summaries."""
 
+from types import SimpleNamespace
+
 import pytest
 import torch
 from torch import nn
@@ -31,13 +33,16 @@ def test_apply_init_materialises_and_initialises():
     assert d2l.num_params(model) == 61706
 
 
-def test_layer_summary_returns_lenet_shapes(capsys):
+def test_layer_shapes_returns_lenet_shapes_and_layer_summary_prints_them(capsys):
     model = d2l.LeNet()
-    shapes = [s for _, s in model.layer_summary((1, 1, 28, 28))]
+    shapes = [s for _, s in model.layer_shapes((1, 1, 28, 28))]
     assert shapes[0] == (1, 6, 28, 28) and shapes[2] == (1, 6, 14, 14)
     assert shapes[3] == (1, 16, 10, 10) and shapes[5] == (1, 16, 5, 5)
     assert shapes[6] == (1, 400) and shapes[-1] == (1, 10)
-    assert "Conv2d       output shape:" in capsys.readouterr().out
+    assert capsys.readouterr().out == ""
+    assert model.layer_summary((1, 1, 28, 28)) is None
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 12 and lines[0] == "Conv2d output shape:\t torch.Size([1, 6, 28, 28])"
 
 
 def test_classifier_accuracy_and_loss():
@@ -50,6 +55,21 @@ def test_classifier_accuracy_and_loss():
     torch.testing.assert_close(clf.loss(Y_hat, Y), expected)
 
 
-def test_init_cnn_on_lazy_layer_says_what_to_do():
-    with pytest.raises(ValueError, match="apply_init"):
-        d2l.LeNet().net.apply(d2l.init_cnn)
+def test_init_cnn_passes_over_lazy_layers_like_the_book():
+    model = d2l.LeNet()
+    model.net.apply(d2l.init_cnn)  # the book's VGG and ResNet do this in their constructors, before any input
+    assert isinstance(model.net[0].weight, nn.parameter.UninitializedParameter)
+    model.apply_init([torch.zeros(1, 1, 28, 28)], d2l.init_cnn)  # ... and initialise for real here
+    assert model.net[0].weight.shape == (6, 1, 5, 5)
+
+
+def test_module_plot_draws_on_its_board_while_a_trainer_fits():
+    model = d2l.Module(plot_train_per_epoch=2)
+    model.trainer = SimpleNamespace(train_batch_idx=0, num_train_batches=4, epoch=0, num_val_batches=2)
+    for i, loss in enumerate([4.0, 2.0, 1.0, 1.0]):
+        model.trainer.train_batch_idx = i
+        model.plot("loss", torch.tensor(loss), train=True)
+    assert model.board.series["train_loss"] == ([0.125, 0.625], [3.0, 1.0])  # means of 2 points each
+    model.plot("acc", 0.5, train=False)
+    model.plot("acc", 0.7, train=False)
+    assert model.board.series["val_acc"] == ([1.0], [0.6])
