@@ -36,7 +36,7 @@ lint: $(STAMP)  ## ruff over the package, tests, scripts and notebooks
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-figures: $(STAMP)  ## redraw every figure in images/
+figures: $(STAMP)  ## redraw every figure in images/ and embed the new drawings in the notebooks that show them
 	$(BIN)/python -m figures images
 
 bench: $(STAMP)  ## speed measurements; writes benchmarks/RESULTS.md
