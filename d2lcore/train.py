@@ -24,7 +24,7 @@ class Trainer(HyperParameters):
     Args:
         max_epochs: epochs to train. Nothing changes it in quick mode: a notebook states its quick-mode budget
             at the call, ``Trainer(max_epochs=d2l.pick(full=10, quick=3))``.
-        num_gpus: 0 forces the CPU; ``None`` (default) uses a GPU when there is one.
+        num_gpus: 0 forces the CPU; ``None`` (default) uses a GPU when there is one (CUDA, else Apple's MPS).
         gradient_clip_val: clip the global gradient norm to this value when positive.
         board: draw the live plot of train loss, val loss and val accuracy.
     """
@@ -43,7 +43,7 @@ class Trainer(HyperParameters):
         checks.number(gradient_clip_val, "gradient_clip_val", "Trainer", positive=False, hint="0 turns clipping off.")
         checks.flag(board, "board", "Trainer")
         self.save_hyperparameters()
-        self.device = torch.device("cpu") if num_gpus == 0 else config.try_gpu()
+        self.device = torch.device("cpu") if num_gpus == 0 else config.training_device()
         self.epochs = max_epochs
         self.history: dict[str, list[float]] = {}
         self.board = ProgressBoard(xlim=(0, self.epochs)) if board else None

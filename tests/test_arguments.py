@@ -194,7 +194,8 @@ def test_bad_input_says_what_to_do(fn, args, kwargs, error, fragment):
 def test_every_public_callable_has_a_row_or_takes_nothing_that_can_be_wrong():
     tested = {_name(c[0]).split(".")[0] for c in CASES} | {"save_model", "num_threads"}
     no_arguments_to_check = {
-        "describe", "data_root", "is_offline", "is_quick", "num_gpus", "pick",  # nothing, or anything at all
+        "describe", "data_root", "is_offline", "is_quick", "num_gpus", "training_device",  # nothing, or anything
+        "pick",
         "DataModule", "Module", "HyperParameters", "Classifier",  # base classes: their methods have rows
         "Cost", "LayerCost",  # results of cost(), not made by hand
         "load_records",  # a path; a damaged file has a row in test_safe_writes
