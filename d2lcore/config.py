@@ -49,6 +49,23 @@ def data_root() -> Path:
     return Path(os.environ.get("D2LCORE_DATA", default_data_root())).expanduser()
 
 
+def download_mirror() -> str | None:
+    """``D2LCORE_MIRROR``: a web folder to download the data sets from instead of their publishers, or None.
+
+    For institutions behind a proxy or with a local mirror, and for the course's own tests. The folder holds the
+    published archives, one sub-folder per data set: ``<mirror>/FashionMNIST/train-images-idx3-ubyte.gz`` and the
+    other three, likewise under ``<mirror>/MNIST/``.
+    """
+    url = os.environ.get("D2LCORE_MIRROR", "").strip()
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(
+            f"D2LCORE_MIRROR must be a web address such as https://mirror.example.org/datasets, got {url!r}"
+        )
+    return url.rstrip("/")
+
+
 def pick(full, quick):
     """Return ``quick`` in quick mode and ``full`` otherwise."""
     return quick if is_quick() else full
