@@ -9,7 +9,7 @@ QUICK   ?= 1
 # e.g. TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU-only build of PyTorch
 TORCH_INDEX ?=
 
-.PHONY: venv run refresh test lint figures bench site student colab clean
+.PHONY: venv run refresh test lint figures bench site student colab colab-check clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): PyTorch with its CUDA libraries is a download of several GB (once); see the README"
@@ -48,8 +48,11 @@ site: $(STAMP)  ## the course website (Jupyter Book, offline maths) in _site/ (o
 student: $(STAMP)  ## the notebooks without worked solutions, for a class, into student/
 	$(BIN)/python scripts/make_student.py student
 
-colab:  ## point the Colab badges and install cells at a GitHub repository: make colab REPO=owner/name
+colab:  ## point the Colab and Kaggle badges and the install cells at a GitHub repository: make colab REPO=owner/name
 	$(BIN)/python scripts/set_repo.py $(REPO)
+
+colab-check: $(STAMP)  ## run every notebook as on Colab: alone, only Colab's packages, its own install cell, data from a local mirror (KAGGLE=1: as on Kaggle; NB=...)
+	$(BIN)/python scripts/colab_check.py $(if $(KAGGLE),--kaggle) $(if $(filter 0,$(QUICK)),--full) $(NB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache runs student

@@ -188,7 +188,8 @@ def serve_mirror(data_dir: Path, archive_dir: Path) -> Iterator[str]:
     """
     for name in DATA_SETS:
         (archive_dir / name).mkdir(parents=True, exist_ok=True)
-        for raw in sorted((Path(data_dir) / name / "raw").iterdir()):
+        raw_dir = Path(data_dir) / name / "raw"
+        for raw in sorted(raw_dir.iterdir() if raw_dir.is_dir() else []):
             archive = archive_dir / name / f"{raw.name}.gz"
             if not archive.exists():
                 with raw.open("rb") as src, gzip.open(archive, "wb", compresslevel=1) as dst:
@@ -243,18 +244,22 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", help="prefixes of notebook names (default: all)")
     parser.add_argument("--kaggle", action="store_true", help="run as Kaggle (default: Colab)")
     parser.add_argument("--full", action="store_true", help="full mode (default: quick mode)")
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"), help="the data sets to mirror")
+    parser.add_argument("--data", help="folder of the data sets to mirror (default: where d2lcore finds them)")
     parser.add_argument("--work", default=str(ROOT / "runs" / "colab-check"), help="scratch folder (replaced)")
     args = parser.parse_args()
     chosen = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if not args.notebooks
               or any(p.name.startswith(prefix) for prefix in args.notebooks)]  # fmt: skip
+    shared = ROOT.parent / "shared" / "data"  # development machines and CI keep the real files there
+    if not args.data and "D2LCORE_DATA" not in os.environ and shared.is_dir():
+        os.environ["D2LCORE_DATA"] = str(shared)
+    data = Path(args.data) if args.data else d2lcore.find_data("Fashion-MNIST")
     work = Path(args.work)
     shutil.rmtree(work, ignore_errors=True)
     place = "kaggle" if args.kaggle else "colab"
     print(f"{place}-like run of {len(chosen)} notebook(s) in {'full' if args.full else 'quick'} mode, in {work}")
     env = build_environment(work / "env")
     failures = []
-    with serve_mirror(Path(args.data), work / "mirror") as mirror:
+    with serve_mirror(data, work / "mirror") as mirror:
         for path in chosen:
             start = time.perf_counter()
             try:
