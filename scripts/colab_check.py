@@ -179,6 +179,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _MirrorServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """Stay quiet when a client hangs up early: d2lcore's probe reads one byte of a file, then closes."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve_mirror(data_dir: Path, archive_dir: Path) -> Iterator[str]:
     """Serve the data sets of ``data_dir`` (torchvision's raw layout) as a mirror on 127.0.0.1; yield its address.
@@ -195,7 +202,7 @@ def serve_mirror(data_dir: Path, archive_dir: Path) -> Iterator[str]:
                 with raw.open("rb") as src, gzip.open(archive, "wb", compresslevel=1) as dst:
                     shutil.copyfileobj(src, dst)
     handler = functools.partial(_QuietHandler, directory=str(archive_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _MirrorServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -224,7 +231,8 @@ def run_notebook(
     km = KernelManager(kernel_name=KERNEL, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(env.kernels)]))
     client = NotebookClient(nb, km=km, timeout=1800, resources={"metadata": {"path": str(work)}})
     try:
-        client.execute(env=env.environ(mirror, home, place, quick), cwd=str(work))
+        with (work.parent / f"{work.name}-kernel.log").open("w") as log:  # the kernel's own messages
+            client.execute(env=env.environ(mirror, home, place, quick), cwd=str(work), stderr=log)
     finally:
         nbformat.write(nb, work / f"executed-{notebook.name}")  # what ran, for a look after a failure
     return nb
