@@ -22,6 +22,7 @@ from .config import (
     num_gpus,
     pick,
     train_resize,
+    training_device,
     try_all_gpus,
     try_gpu,
 )

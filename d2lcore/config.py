@@ -49,6 +49,23 @@ def data_root() -> Path:
     return Path(os.environ.get("D2LCORE_DATA", default_data_root())).expanduser()
 
 
+def download_mirror() -> str | None:
+    """``D2LCORE_MIRROR``: a web folder to download the data sets from instead of their publishers, or None.
+
+    For institutions behind a proxy or with a local mirror, and for the course's own tests. The folder holds the
+    published archives, one sub-folder per data set: ``<mirror>/FashionMNIST/train-images-idx3-ubyte.gz`` and the
+    other three, likewise under ``<mirror>/MNIST/``.
+    """
+    url = os.environ.get("D2LCORE_MIRROR", "").strip()
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(
+            f"D2LCORE_MIRROR must be a web address such as https://mirror.example.org/datasets, got {url!r}"
+        )
+    return url.rstrip("/")
+
+
 def pick(full, quick):
     """Return ``quick`` in quick mode and ``full`` otherwise."""
     return quick if is_quick() else full
@@ -60,15 +77,6 @@ def try_gpu(i: int = 0) -> torch.device:
         raise ValueError(f"try_gpu: i must be a GPU index 0, 1, ..., got {i!r}")
     if torch.cuda.is_available() and torch.cuda.device_count() > i:
         return torch.device(f"cuda:{i}")
-    return torch.device("cpu")
-
-
-def training_device() -> torch.device:
-    """Where the course trains: the first CUDA GPU, else Apple's MPS, else the CPU."""
-    if torch.cuda.is_available():
-        return torch.device("cuda:0")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
     return torch.device("cpu")
 
 
@@ -94,6 +102,31 @@ def try_all_gpus() -> list[torch.device]:
     return [gpu(i) for i in range(num_gpus())] or [cpu()]
 
 
+def training_device() -> torch.device:
+    """Where the course trains: the first CUDA GPU, else Apple's GPU (MPS), else the CPU.
+
+    ``try_gpu`` and ``num_gpus`` keep the book's meaning (CUDA only); the Trainer uses this function. On MPS,
+    operations it lacks run on the CPU with a note from PyTorch when ``PYTORCH_ENABLE_MPS_FALLBACK=1`` was set
+    before ``import torch`` (each notebook's first cell sets it); see :func:`mps_fallback_note`.
+    """
+    if torch.cuda.is_available() and torch.cuda.device_count() > 0:
+        return torch.device("cuda:0")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def mps_fallback_note() -> str:
+    """What happens on MPS to an operation it lacks: run on the CPU, or stop (and how to change that)."""
+    if os.environ.get("PYTORCH_ENABLE_MPS_FALLBACK", "").strip() == "1":
+        return "operations MPS lacks run on the CPU"
+    return (
+        "operations MPS lacks will stop with an error: set PYTORCH_ENABLE_MPS_FALLBACK=1 before importing torch "
+        "(the notebook's first cell does)"
+    )
+
+
 def train_resize(gpu: int, cpu: int) -> int:
     """Image side to train at: the book's size on a GPU, a smaller one on a CPU, capped in quick mode."""
     for name, value in (("gpu", gpu), ("cpu", cpu)):
@@ -109,6 +142,8 @@ def device_name(device: torch.device) -> str:
     """The GPU's name for a CUDA device, else the CPU model (from ``/proc/cpuinfo`` on Linux)."""
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
     try:
         with open("/proc/cpuinfo") as f:
             models = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
@@ -117,16 +152,22 @@ def device_name(device: torch.device) -> str:
     return f"{models[0]}, {len(models)} cores" if models else platform.processor() or "CPU"
 
 
-def describe() -> str:
-    """One line saying which mode and device this run uses."""
+def describe(training: bool = False) -> str:
+    """One short line on what this notebook runs with; a notebook asks for what matters to it.
+
+    ``describe()``: the PyTorch version and the CPU that the lesson's code runs on (tensors live on the CPU unless
+    moved). ``describe(training=True)``, for notebooks that train: quick or full mode and the device the Trainer
+    uses (:func:`training_device`). Data sets describe themselves when they load, so nothing here is about data.
+    """
+    if not training:
+        return f"torch {torch.__version__} | runs on: cpu ({device_name(torch.device('cpu'))})"
     if is_quick():
         budget = QUICK_BUDGET
         mode = (
-            f"QUICK (D2LCORE_QUICK=1: {budget.train_size:,} / {budget.val_size:,} images, at most "
-            f"{budget.max_resize} px; epochs set by each training call)"
+            f"QUICK (D2LCORE_QUICK=1: smaller data, at most {budget.max_resize} px; epochs set at each training call)"
         )
     else:
         mode = "FULL (as in the book)"
-    device = try_gpu()
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
-    return f"mode: {mode} | device: {device} ({name}) | torch {torch.__version__}"
+    device = training_device()
+    where = f"{device} ({device_name(device)}{'; ' + mps_fallback_note() if device.type == 'mps' else ''})"
+    return f"mode: {mode} | trains on: {where} | torch {torch.__version__}"

@@ -9,6 +9,10 @@ Downloads go through torchvision into a hidden staging folder beside the target;
 are renamed into place, so an interrupted download never leaves a file that looks complete. Whether a download
 can work is probed first with a real request (urllib, as torchvision uses, so ``https_proxy``/``http_proxy``/
 ``no_proxy`` are honoured) that is given at most ``_PROBE_TIMEOUT`` seconds in all, DNS lookup included.
+
+``D2LCORE_MIRROR`` (see :func:`config.download_mirror`) replaces the publishers' addresses with a mirror's. A mirror
+may recompress the archives, so their MD5 (which torchvision checks for the publishers' files) is not required of
+it; the extracted files must still have the published size and SHA-256, as every file must.
 """
 
 from __future__ import annotations
@@ -113,12 +117,16 @@ def _damaged(path: Path, why: str) -> str:
 def _how_to_get(name: str, roots: Sequence[Path]) -> str:
     folder = DATASETS[name].__name__
     searched = " and ".join(str(r / folder / "raw") for r in roots)
-    why = (
-        " (D2LCORE_OFFLINE is set)."
-        if config.is_offline()
-        else f" (no download mirror answered within {_PROBE_TIMEOUT:g} s: offline, or behind a proxy that is not"
-        " set in https_proxy / http_proxy?)."
-    )
+    mirror = config.download_mirror()
+    if config.is_offline():
+        why = " (D2LCORE_OFFLINE is set)."
+    elif mirror:
+        why = f" (the mirror D2LCORE_MIRROR={mirror} did not answer within {_PROBE_TIMEOUT:g} s)."
+    else:
+        why = (
+            f" (no download mirror answered within {_PROBE_TIMEOUT:g} s: offline, or behind a proxy that is not"
+            " set in https_proxy / http_proxy? A local mirror can be named in D2LCORE_MIRROR)."
+        )
     return (
         f"{name} is not on this machine (looked in {searched}) and cannot be downloaded{why}\n"
         "To provide it, do one of these:\n"
@@ -161,6 +169,20 @@ def _download_reachable(dataset: type, timeout: float = _PROBE_TIMEOUT) -> bool:
     return answered.is_set()
 
 
+def download_source(name: str) -> type:
+    """The torchvision class that downloads ``name``: from ``D2LCORE_MIRROR`` when it is set, else as published."""
+    dataset = DATASETS[name]
+    mirror = config.download_mirror()
+    if mirror is None:
+        return dataset
+    # Same class name: torchvision keeps the files under <root>/<class name>/raw.
+    attributes = {
+        "mirrors": [f"{mirror}/{dataset.__name__}/"],
+        "resources": [(file, None) for file, _ in dataset.resources],  # checked by SHA-256 after extraction
+    }
+    return type(dataset.__name__, (dataset,), attributes)
+
+
 def _candidate_roots(root: Path | None) -> list[Path]:
     roots = [Path(root)] if root is not None else [config.data_root()]
     if config.default_data_root() not in roots:
@@ -196,7 +218,7 @@ def find_data(name: str = "Fashion-MNIST", root: str | Path | None = None) -> Pa
         if _has_files(name, candidate):
             verify_files(name, candidate)
             return candidate
-    if config.is_offline() or not _download_reachable(DATASETS[name]):
+    if config.is_offline() or not _download_reachable(download_source(name)):
         raise DataUnavailableError(_how_to_get(name, roots))
     target = next((r for r in roots if _writable(r)), None)
     if target is None:
@@ -216,8 +238,10 @@ def _download(name: str, target: Path, roots: Sequence[Path]) -> None:
     old_timeout = socket.getdefaulttimeout()
     socket.setdefaulttimeout(_DOWNLOAD_TIMEOUT)
     try:
-        DATASETS[name](root=staging, train=True, download=True)
-        DATASETS[name](root=staging, train=False, download=True)
+        source = download_source(name)
+        print(f"downloading {name} from {source.mirrors[0]} into {target} (once) ...", flush=True)
+        source(root=staging, train=True, download=True)
+        source(root=staging, train=False, download=True)
         try:
             verify_files(name, staging)
         except (DataCorruptError, FileNotFoundError) as err:

@@ -38,6 +38,9 @@ HIDE_TAG = "remove-cell"
 MARKER_LINE = re.compile(r"^[ \t]*# (?:NBVAL_\w+|fmt: (?:off|on|skip))[ \t]*\n?", re.MULTILINE)
 BADGE = re.compile(r"\[?!\[[^\]]*\]\([^)]*\)(?:\]\([^)]*\))?")  # an image, or a linked one
 MARKER_TAIL = re.compile(r"[ \t]+# fmt: (?:skip|off|on)[ \t]*$", re.MULTILINE)
+# The "Open in Colab/Kaggle" badges under a notebook's title (scripts/set_repo.py): remote images, and the site has
+# its own launch button.
+LAUNCH_BADGES = re.compile(r"^\[!\[Open In Colab\]\(.*$\n*", re.MULTILINE)
 
 
 def notebook_order(notebooks_dir: Path) -> list[Path]:
@@ -62,8 +65,12 @@ def title_of(path: Path) -> str:
 
 
 def prepare_notebook(nb: dict) -> dict:
-    """A copy of ``nb`` as the site shows it: Colab install cell hidden, test and formatter markers stripped."""
+    """A copy of ``nb`` as the site shows it: install cell and launch badges hidden, test and formatter markers
+    stripped. Figures stay embedded in the markdown (data URIs, see figures/embed.py), as in the notebook."""
     nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = LAUNCH_BADGES.sub("", "".join(cell["source"])).splitlines(keepends=True)
     code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
     if code and "google.colab" in "".join(code[0]["source"]):
         tags = code[0].setdefault("metadata", {}).setdefault("tags", [])

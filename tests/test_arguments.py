@@ -210,7 +210,7 @@ def test_bad_input_says_what_to_do(fn, args, kwargs, error, fragment):
 def test_every_public_callable_has_a_row_or_takes_nothing_that_can_be_wrong():
     tested = {_name(c[0]).split(".")[0] for c in CASES} | {"save_model", "num_threads"}
     no_arguments_to_check = {
-        "describe", "data_root", "is_offline", "is_quick", "num_gpus", "pick",  # nothing, or anything at all
+        "describe", "data_root", "is_offline", "is_quick", "num_gpus", "training_device", "pick",  # nothing
         "cpu", "try_all_gpus", "use_svg_display",  # nothing
         "plot", "set_axes",  # the book's plotting helpers: matplotlib checks their arguments
         "DataModule", "Module", "HyperParameters", "Classifier",  # base classes: their methods have rows

@@ -1,13 +1,17 @@
-"""Repository hygiene: every notebook listed, Colab-ready, executed cleanly; every image used and present."""
+"""Repository hygiene: every notebook listed, Colab- and Kaggle-ready, executed cleanly; every image used, embedded
+and up to date."""
 
 import importlib
 import json
+import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 import d2lcore
+from figures import embed
 from scripts import set_repo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,17 +38,22 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_listed_in_readme_with_colab_badge(path):
-    badge = f"https://colab.research.google.com/github/{d2lcore.COURSE_REPO}/blob/main/notebooks/{path.name}"
+def test_listed_in_readme_with_colab_and_kaggle_badges(path):
     assert f"(notebooks/{path.name})" in README, f"{path.name} is not linked from README.md"
-    assert badge in README, f"{path.name} has no Colab badge in README.md"
+    assert set_repo.badges(d2lcore.COURSE_REPO, path.name) in README, (
+        f"{path.name} lacks its Colab and Kaggle badges in README.md: run make colab REPO={d2lcore.COURSE_REPO}"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_kernel_and_first_cells(path):
     nb = _load(path)
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    assert nb["cells"][0]["cell_type"] == "markdown" and _source(nb["cells"][0]).startswith("# ")
+    title = _source(nb["cells"][0])
+    assert nb["cells"][0]["cell_type"] == "markdown" and title.startswith("# ")
+    assert title.split("\n\n")[1] == set_repo.badges(d2lcore.COURSE_REPO, path.name), (
+        f"{path.name}: no Colab and Kaggle badges under the title: run make colab REPO={d2lcore.COURSE_REPO}"
+    )
     assert _source(_code_cells(nb)[0]) == COLAB_CELL
 
 
@@ -74,40 +83,63 @@ def test_every_plot_is_in_the_outputs(path):
             assert images, f"{path.name}, code cell {i + 1}: plt.show() but no image in its outputs"
 
 
-def _linked_images(nb: dict) -> set[str]:
-    names = set()
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            names |= set(re.findall(r"\.\./images/([\w.-]+\.(?:png|svg|jpg))", _source(cell)))
-    return names
+def _markdown(nb: dict) -> str:
+    return "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
-def test_every_linked_image_exists_and_every_image_is_used():
-    used = set().union(*(_linked_images(_load(p)) for p in NOTEBOOKS)) if NOTEBOOKS else set()
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_is_embedded_and_is_the_committed_image(path):
+    """A notebook carries its figures (so it shows them when opened alone), each a byte-exact copy of images/."""
+    markdown = _markdown(_load(path))
+    assert "../images/" not in markdown, f"{path.name} links a figure by a relative path: run python -m figures --embed"
+    for name, png in embed.embedded_figures(markdown).items():
+        image = ROOT / "images" / name
+        assert image.is_file(), f"{path.name} shows images/{name}, which does not exist"
+        assert png == image.read_bytes(), f"{path.name}'s copy of images/{name} is out of date: run make figures"
+
+
+def test_every_image_is_shown_by_a_notebook():
+    used = set().union(*(embed.figure_names(_markdown(_load(p))) for p in NOTEBOOKS)) if NOTEBOOKS else set()
     present = {p.name for p in (ROOT / "images").glob("*") if p.suffix in {".png", ".svg", ".jpg"}}
-    assert not used - present, f"notebooks link missing images: {sorted(used - present)}"
     assert not present - used, f"images no notebook shows: {sorted(present - used)}"
 
 
-def test_colab_cell_is_a_no_op_here():
+def _run_install_cell() -> list[tuple]:
+    """Run the install cell as IPython would; return the line magics it called."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    code = TransformerManager().transform_cell(COLAB_CELL)
     calls = []
 
     class FakeShell:
         def run_line_magic(self, *args):
             calls.append(args)
 
-    exec(compile(code, "<colab-cell>", "exec"), {"get_ipython": lambda: FakeShell()})
-    assert calls == [], "the Colab cell must not install anything outside Colab"
-    sys_modules = __import__("sys").modules
-    sys_modules["google.colab"] = object()
-    try:
-        exec(compile(code, "<colab-cell>", "exec"), {"get_ipython": lambda: FakeShell()})
-    finally:
-        del sys_modules["google.colab"]
-    assert calls and calls[0][0] == "pip" and d2lcore.COURSE_REPO in calls[0][1]
+    code = TransformerManager().transform_cell(COLAB_CELL)
+    exec(compile(code, "<install-cell>", "exec"), {"get_ipython": FakeShell})
+    return calls
+
+
+def test_install_cell_does_nothing_but_the_mps_setting_outside_colab_and_kaggle(monkeypatch):
+    monkeypatch.delenv("KAGGLE_KERNEL_RUN_TYPE", raising=False)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.delenv("PYTORCH_ENABLE_MPS_FALLBACK", raising=False)
+    assert _run_install_cell() == [], "the install cell must not install anything outside Colab and Kaggle"
+    assert os.environ["PYTORCH_ENABLE_MPS_FALLBACK"] == "1"
+    monkeypatch.setenv("PYTORCH_ENABLE_MPS_FALLBACK", "0")
+    _run_install_cell()
+    assert os.environ["PYTORCH_ENABLE_MPS_FALLBACK"] == "0", "a setting the user made must be kept"
+
+
+@pytest.mark.parametrize("place", ["colab", "kaggle"])
+def test_install_cell_installs_the_package_on_colab_and_kaggle(place, monkeypatch):
+    monkeypatch.delenv("KAGGLE_KERNEL_RUN_TYPE", raising=False)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    if place == "colab":
+        monkeypatch.setitem(sys.modules, "google.colab", object())  # Colab's kernel has imported it
+    else:
+        monkeypatch.setenv("KAGGLE_KERNEL_RUN_TYPE", "Interactive")  # set in every Kaggle notebook
+    calls = _run_install_cell()
+    assert calls == [("pip", f'install --quiet "d2lcore @ git+https://github.com/{d2lcore.COURSE_REPO}"')]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -9,6 +9,7 @@ The browser tests are skipped where no Chromium is installed.
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import json
@@ -22,6 +23,7 @@ import pytest
 from site_browser import BOXES_JS, FORMULA_JS, PAGE_REPORT_JS, QuietHandler, check_screenshot, new_tab
 
 import d2lcore
+from figures import embed
 from scripts import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +116,16 @@ def test_pages_hide_the_colab_cell_and_the_markers(site: Path):
         assert not re.search(r"NBVAL_|fmt: (skip|off|on)", html), f"{stem}: a test or formatter marker is shown"
         assert f"<h1>{TITLES[stem]}" in html.replace("\n", ""), f"{stem}: the page's heading is not the notebook's"
     assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file() and (site / "searchindex.js").is_file()
+
+
+def test_pages_show_the_notebooks_figures_and_no_launch_badges(site: Path):
+    for stem, nb in NOTEBOOKS.items():
+        html = (site / "notebooks" / f"{stem}.html").read_text()
+        markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        for name, png in embed.embedded_figures(markdown).items():
+            data = base64.b64encode(png).decode("ascii")
+            assert f'src="data:image/png;base64,{data}"' in html, f"{stem}: the page does not show images/{name}"
+        assert "colab-badge.svg" not in html and "open-in-kaggle.svg" not in html, f"{stem} shows remote badges"
 
 
 def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
