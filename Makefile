@@ -9,7 +9,7 @@ QUICK   ?= 1
 # e.g. TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU-only build of PyTorch
 TORCH_INDEX ?=
 
-.PHONY: venv run refresh test lint figures bench site student colab clean
+.PHONY: venv run refresh test lint figures bench site student grade colab clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): PyTorch with its CUDA libraries is a download of several GB (once); see the README"
@@ -48,8 +48,12 @@ site: $(STAMP)  ## the course website (Jupyter Book, offline maths) in _site/ (o
 student: $(STAMP)  ## the notebooks without worked solutions, for a class, into student/
 	$(BIN)/python scripts/make_student.py student
 
+grade: $(STAMP)  ## grade completed student notebooks: make grade SUBMISSIONS=folder (report in grades/)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=grades]"; exit 2; }
+	$(BIN)/python -m grading.grade $(SUBMISSIONS) --out $(or $(OUT),grades)
+
 colab:  ## point the Colab badges and install cells at a GitHub repository: make colab REPO=owner/name
 	$(BIN)/python scripts/set_repo.py $(REPO)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache runs student
+	rm -rf $(VENV) .pytest_cache .ruff_cache runs student grades
