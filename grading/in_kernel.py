@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from d2lcore.selfcheck import REGISTRY, run_check
+from d2lcore.selfcheck import REGISTRY, Result, run_check
 from grading.hidden import HIDDEN
 
 
@@ -24,11 +25,20 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _TimeUp
 
 
-def _hidden(section: str, key: str, values: list[Any], seconds: int) -> tuple[bool, str]:
+def _limited(run: Callable[[], Any], seconds: int) -> Any:
+    """``run()``, or :class:`_TimeUp` after ``seconds``."""
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(seconds)
     try:
-        HIDDEN[section][key](*values)
+        return run()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _hidden(section: str, key: str, values: list[Any], seconds: int) -> tuple[bool, str]:
+    try:
+        _limited(lambda: HIDDEN[section][key](*values), seconds)
         return True, ""
     except _TimeUp:
         return False, f"hidden test: no result within {seconds} s"
@@ -36,16 +46,20 @@ def _hidden(section: str, key: str, values: list[Any], seconds: int) -> tuple[bo
         return False, f"hidden test: {str(err)[:300]}"
     except Exception as err:
         return False, f"hidden test: your code raised {type(err).__name__}: {str(err)[:200]}"
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+
+
+def _public(section: str, key: str, namespace: dict[str, Any], seconds: int) -> Result:
+    try:
+        return _limited(lambda: run_check(section, key, namespace), seconds)
+    except _TimeUp:
+        return Result(False, f"public check: no result within {seconds} s")
 
 
 def grade_namespace(section: str, namespace: dict[str, Any], path: str, seconds: int = 60) -> list[dict[str, Any]]:
     """Public and hidden results of every checked exercise of ``section``; also written to ``path`` as JSON."""
     results = []
     for entry in REGISTRY[section]:
-        public = run_check(section, entry.key, namespace)
+        public = _public(section, entry.key, namespace, seconds)
         if all(name in namespace for name in entry.names):
             hidden, note = _hidden(section, entry.key, [namespace[n] for n in entry.names], seconds)
         else:
