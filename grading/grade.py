@@ -87,7 +87,11 @@ def write_report(rows: list[dict], out: Path) -> None:
             marks = ["✅" if results[k]["hidden"] else "❌" for k in keys]
             points = sum(results[k]["points"] for k in keys)
             lines.append(f"| {student} | " + " | ".join(marks) + f" | {points}/{len(keys)} |")
-        notes = [f"- {r['student']}, ex. {r['exercise']}: {r['note']}" for r in rows if r["notebook"] == section and r["note"]]
+        notes = [
+            f"- {r['student']}, ex. {r['exercise']}: {r['note']}"
+            for r in rows
+            if r["notebook"] == section and r["note"]
+        ]
         lines += ["", *notes, ""] if notes else [""]
     (out / "summary.md").write_text("\n".join(lines), encoding="utf-8")
 

@@ -17,16 +17,16 @@ from d2lcore.selfcheck import REGISTRY, Result, run_check
 from grading.hidden import HIDDEN
 
 
-class _TimeUp(Exception):
+class _TimeUpError(Exception):
     pass
 
 
 def _alarm(signum: int, frame: Any) -> None:
-    raise _TimeUp
+    raise _TimeUpError
 
 
 def _limited(run: Callable[[], Any], seconds: int) -> Any:
-    """``run()``, or :class:`_TimeUp` after ``seconds``."""
+    """``run()``, or :class:`_TimeUpError` after ``seconds``."""
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(seconds)
     try:
@@ -40,7 +40,7 @@ def _hidden(section: str, key: str, values: list[Any], seconds: int) -> tuple[bo
     try:
         _limited(lambda: HIDDEN[section][key](*values), seconds)
         return True, ""
-    except _TimeUp:
+    except _TimeUpError:
         return False, f"hidden test: no result within {seconds} s"
     except AssertionError as err:
         return False, f"hidden test: {str(err)[:300]}"
@@ -51,7 +51,7 @@ def _hidden(section: str, key: str, values: list[Any], seconds: int) -> tuple[bo
 def _public(section: str, key: str, namespace: dict[str, Any], seconds: int) -> Result:
     try:
         return _limited(lambda: run_check(section, key, namespace), seconds)
-    except _TimeUp:
+    except _TimeUpError:
         return Result(False, f"public check: no result within {seconds} s")
 
 

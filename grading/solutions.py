@@ -38,17 +38,13 @@ def _without_magic(line: str) -> str:
     return line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line
 
 
-def solution_namespace(
-    section: str, workdir: Path, solutions: bool = True
-) -> tuple[dict[str, Any], list[str]]:
+def solution_namespace(section: str, workdir: Path, solutions: bool = True) -> tuple[dict[str, Any], list[str]]:
     """Run the notebook's cheap code cells in ``workdir`` (without the worked solutions if ``solutions`` is false, as
     a student's blank notebook); return the namespace and the errors of failing cells."""
     matplotlib.use("Agg")
     cells = nbformat.read(notebook_path(section), as_version=4).cells
     code = [
-        c.source
-        for c in cells
-        if c.cell_type == "code" and (solutions or "solution" not in c.metadata.get("tags", []))
+        c.source for c in cells if c.cell_type == "code" and (solutions or "solution" not in c.metadata.get("tags", []))
     ]
     namespace: dict[str, Any] = {"__name__": "__main__"}
     errors = []

@@ -11,10 +11,9 @@ to define) and the check cell, which prints ✅ or ❌:
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-
-import re
 
 import nbformat
 

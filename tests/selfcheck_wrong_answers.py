@@ -113,7 +113,8 @@ def softmax_pool2d(X, pool_size, stride=None, T=1.0):
         "ReLU on the scores": "relu_max = nn.Sequential(d2l.LeNet(act=nn.ReLU, pool=nn.MaxPool2d).net, nn.ReLU())",
     },
     ("7.6", "2"): {
-        "Xavier": "def he_init(m):\n    if isinstance(m, nn.Linear | nn.Conv2d):\n        nn.init.xavier_uniform_(m.weight)",
+        "Xavier": "def he_init(m):\n    if isinstance(m, nn.Linear | nn.Conv2d):\n"
+        "        nn.init.xavier_uniform_(m.weight)",
         "fan_out": "def he_init(m):\n    if isinstance(m, nn.Linear | nn.Conv2d):\n"
         "        nn.init.kaiming_uniform_(m.weight, mode='fan_out', nonlinearity='relu')",
     },

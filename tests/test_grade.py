@@ -1,5 +1,6 @@
-"""`make grade` (a kernel per notebook: slow to start on a loaded machine, so few notebooks): a submission that raises, hangs, floods its output, kills its kernel or ignores interrupts is graded
-(losing at most its own exercises), and the report says why."""
+"""`make grade`: a submission that raises, hangs, floods its output, kills its kernel or ignores interrupts is
+graded (losing at most its own exercises), and the report says why. (A kernel per notebook is slow to start on a
+loaded machine, so these tests grade few notebooks.)"""
 
 import csv
 

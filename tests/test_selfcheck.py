@@ -96,5 +96,5 @@ def test_plausible_wrong_answer_fails_public_and_hidden(section, key, label, cod
     result = run_check(section, key, namespace)
     assert not result.passed, f"{section} exercise {key}: the wrong answer '{label}' passes the public check"
     assert result.message.startswith("❌")
-    with pytest.raises(Exception):  # noqa: B017, PT011 - any failure: an assertion, or the wrong code breaking
+    with pytest.raises(Exception):  # noqa: B017 - any failure: an assertion, or the wrong code breaking
         HIDDEN[section][key](*[namespace[name] for name in entry.names])

@@ -27,7 +27,10 @@ def modern_lenet(net: object) -> None:
     expect(nn.ReLU in kinds and nn.Sigmoid not in kinds, "Replace every sigmoid activation by a ReLU.")
     expect(nn.MaxPool2d in kinds and nn.AvgPool2d not in kinds, "Replace the average pooling layers by max pooling.")
     expect(tuple(out.shape) == (4, 10), f"The network should output 10 scores per image, got shape {tuple(out.shape)}.")
-    expect((out < 0).any(), "The scores should be able to be negative: no ReLU after the last layer (the softmax lives in the loss).")
+    expect(
+        (out < 0).any(),
+        "The scores should be able to be negative: no ReLU after the last layer (the softmax lives in the loss).",
+    )
     n = sum(p.numel() for p in net.parameters())
     expect(n == 61_706, f"LeNet has 61,706 parameters, yours {n:,}: only the activation and the pooling should change.")
 
@@ -38,7 +41,11 @@ def he_init(init: object) -> None:
     init(layer)
     std = layer.weight.std().item()
     target = (2 / 400) ** 0.5
-    expect(abs(std / target - 1) < 0.05, f"He initialisation gives the weights variance 2 / n_in (n_in = inputs of the layer); here std {std:.4f}, expected about {target:.4f}.")
+    expect(
+        abs(std / target - 1) < 0.05,
+        "He initialisation gives the weights variance 2 / n_in (n_in = inputs of the layer); here std "
+        f"{std:.4f}, expected about {target:.4f}.",
+    )
 
 
 def alexnet(make: object) -> None:
@@ -47,7 +54,11 @@ def alexnet(make: object) -> None:
     with torch.device("meta"):
         net = make()
     params = cost(net, (1, 1, 224, 224)).params
-    expect(params == 46_764_746, f"AlexNet (the book's version, 10 classes, one input channel) has 46,764,746 parameters; yours {params:,}. Compare layer by layer with the book's table.")
+    expect(
+        params == 46_764_746,
+        "AlexNet (the book's version, 10 classes, one input channel) has 46,764,746 parameters; yours "
+        f"{params:,}. Compare layer by layer with the book's table.",
+    )
 
 
 def _torchvision_params(name: str) -> int:
@@ -64,7 +75,11 @@ def vgg_archs(archs: object) -> None:
         with torch.device("meta"):
             net = d2lcore.VGG(arch=archs[name], num_classes=1000)
         params = cost(net, (1, 3, 224, 224)).params
-        expect(params == _torchvision_params(name.replace("-", "")), f"{name} for ImageNet has {_torchvision_params(name.replace('-', '')):,} parameters, yours {params:,}: count the convolutions per block in Table 1.")
+        expect(
+            params == _torchvision_params(name.replace("-", "")),
+            f"{name} for ImageNet has {_torchvision_params(name.replace('-', '')):,} parameters, yours "
+            f"{params:,}: count the convolutions per block in Table 1.",
+        )
 
 
 def _feature_side(net: nn.Module, side: int) -> tuple[int, int]:
@@ -84,8 +99,16 @@ def resnet_variants(resnet: object, basic: object, bottleneck: object) -> None:
     with torch.device("meta"):
         net = resnet(basic, (2, 2, 2, 2), num_classes=1000)
     params = cost(net, (1, 3, 224, 224)).params
-    expect(params == _torchvision_params("ResNet18"), f"resnet(BasicBlock, (2, 2, 2, 2), 1000) should have ResNet-18's {_torchvision_params('ResNet18'):,} parameters, yours {params:,}.")
-    expect(_feature_side(net, 224) == (7, 7), "A 224x224 image should reach the global pooling as 7x7: the stem halves twice, stages 2-4 once each, stage 1 keeps the size.")
+    expect(
+        params == _torchvision_params("ResNet18"),
+        f"resnet(BasicBlock, (2, 2, 2, 2), 1000) should have ResNet-18's {_torchvision_params('ResNet18'):,} "
+        f"parameters, yours {params:,}.",
+    )
+    expect(
+        _feature_side(net, 224) == (7, 7),
+        "A 224x224 image should reach the global pooling as 7x7: the stem halves twice, stages 2-4 once each, "
+        "stage 1 keeps the size.",
+    )
 
 
 def bottleneck_block(cls: object) -> None:
@@ -93,9 +116,15 @@ def bottleneck_block(cls: object) -> None:
     X = torch.randn(2, 256, 14, 14)
     block = cls(64)
     out = block(X)
-    expect(tuple(out.shape) == (2, 256, 14, 14), f"Bottleneck(64) on 256 channels should give back 256 channels at the same size, got {tuple(out.shape)}.")
+    expect(
+        tuple(out.shape) == (2, 256, 14, 14),
+        f"Bottleneck(64) on 256 channels should give back 256 channels at the same size, got {tuple(out.shape)}.",
+    )
     weights = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
-    expect(weights == 256 * 64 + 64 * 64 * 9 + 64 * 256, "1x1 down to `width`, 3x3 at `width`, 1x1 up to 4 * width: count your convolutions' weights.")
+    expect(
+        weights == 256 * 64 + 64 * 64 * 9 + 64 * 256,
+        "1x1 down to `width`, 3x3 at `width`, 1x1 up to 4 * width: count your convolutions' weights.",
+    )
 
 
 def _call_order(block: nn.Module, X: torch.Tensor) -> list[nn.Module]:
@@ -114,7 +143,13 @@ def preact_residual(cls: object) -> None:
     X = torch.randn(4, 3, 6, 6)
     block = cls(3)
     order = _call_order(block, X)
-    expect(order and isinstance(order[0], nn.BatchNorm2d | nn.LazyBatchNorm2d), "In the pre-activation block the input first meets batch norm, then ReLU, then a convolution.")
+    expect(
+        order and isinstance(order[0], nn.BatchNorm2d | nn.LazyBatchNorm2d),
+        "In the pre-activation block the input first meets batch norm, then ReLU, then a convolution.",
+    )
     out = block(X)
-    expect(tuple(out.shape) == (4, 3, 6, 6), f"PreActResidual(3) should keep the shape (4, 3, 6, 6), got {tuple(out.shape)}.")
+    expect(
+        tuple(out.shape) == (4, 3, 6, 6),
+        f"PreActResidual(3) should keep the shape (4, 3, 6, 6), got {tuple(out.shape)}.",
+    )
     expect((out < 0).any(), "No ReLU after the addition: the block's output is the input plus the branch, unclipped.")

@@ -75,7 +75,13 @@ def mirror_pad(fn):
 def conv_macs(fn):
     from d2lcore.selfcheck.conv import _macs
 
-    for args in [(7, 3, 0, 2, 1, 1), (32, 5, 2, 1, 3, 16), (33, 3, 1, 3, 8, 4), (5, 5, 0, 1, 2, 2), (28, 1, 0, 2, 6, 9)]:
+    for args in [
+        (7, 3, 0, 2, 1, 1),
+        (32, 5, 2, 1, 3, 16),
+        (33, 3, 1, 3, 8, 4),
+        (5, 5, 0, 1, 2, 2),
+        (28, 1, 0, 2, 6, 9),
+    ]:
         assert fn(*args) == _macs(*args), f"conv_macs{args} = {fn(*args)}, expected {_macs(*args)}"
 
 
@@ -88,13 +94,15 @@ def zero_insert(fn):
             axes = 1 if X.dim() == 3 else 2
             size = [*shape[:-axes], *((n - 1) * s + 1 for n in shape[-axes:])]
             expected = X.new_zeros(size)
-            expected[(..., slice(None, None, s)) if axes == 1 else (..., slice(None, None, s), slice(None, None, s))] = X
+            expected[
+                (..., slice(None, None, s)) if axes == 1 else (..., slice(None, None, s), slice(None, None, s))
+            ] = X
             _same(out, expected, 0)
 
 
 def full_conv2d(fn):
     torch.manual_seed(4)
-    for (a, b) in [((3, 3), (4, 4)), ((2, 3), (3, 1)), ((1, 1), (2, 2)), ((5, 2), (1, 4))]:
+    for a, b in [((3, 3), (4, 4)), ((2, 3), (3, 1)), ((1, 1), (2, 2)), ((5, 2), (1, 4))]:
         A, B = torch.randn(a, dtype=torch.float64), torch.randn(b, dtype=torch.float64)
         X = torch.randn(2, 1, 11, 12, dtype=torch.float64)
         K = fn(A, B)
