@@ -11,6 +11,7 @@ fresh temporary folder, with a time limit; whatever it does costs only its own e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -23,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from d2lcore.selfcheck import REGISTRY
+from grading.run_one import kernel_pid_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = re.compile(r"(?:^|[_\-\s])(\d\.\d)_[^/]*\.ipynb$")
@@ -50,21 +52,30 @@ def grade_notebook(path: Path, section: str, timeout: int, cell_timeout: int, qu
         work = Path(tmp) / path.name
         shutil.copyfile(path, work)
         result = Path(tmp) / "result.json"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "D2LCORE_QUICK": "1" if quick else "0"}
-        cmd = [sys.executable, "-m", "grading.run_one", str(work), str(result), section, str(cell_timeout)]
+        python_path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "PYTHONPATH": python_path, "MPLBACKEND": "Agg", "D2LCORE_QUICK": "1" if quick else "0"}
+        tests = str(len(REGISTRY[section]))
+        cmd = [sys.executable, "-m", "grading.run_one", str(work), str(result), section, str(cell_timeout), tests]
         process = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                    start_new_session=True)  # fmt: skip
         try:
             _, err = process.communicate(timeout=timeout)
             why = err.decode(errors="replace").strip().splitlines()[-1:] if process.returncode else []
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the runner and its kernel, which share its session
+            os.killpg(process.pid, signal.SIGKILL)  # the runner (its kernel runs in a session of its own)
             process.communicate()
+            _kill_kernel(kernel_pid_file(result))
             why = [f"the notebook did not finish within {timeout} s"]
         if result.exists():
             return json.loads(result.read_text(encoding="utf-8"))
     note = "not graded: " + (why[0] if why else "the notebook stopped before the tests ran")
     return [{"key": e.key, "public": False, "hidden": False, "note": note} for e in REGISTRY[section]]
+
+
+def _kill_kernel(pid_file: Path) -> None:
+    """Kill the kernel a runner noted in ``pid_file`` (it may ignore interrupts, and may have outlived the runner)."""
+    with contextlib.suppress(OSError, ValueError):  # no file (no kernel started), or the kernel ended already
+        os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGKILL)
 
 
 def write_report(rows: list[dict], out: Path) -> None:
