@@ -12,7 +12,7 @@ import io
 import nbformat
 import pytest
 
-from d2lcore.selfcheck import REGISTRY, check, run_check
+from d2lcore.selfcheck import REGISTRY, Entry, check, run_check
 from grading.hidden import HIDDEN
 from grading.solutions import notebook_path, solution_namespace
 from scripts import make_student
@@ -98,3 +98,21 @@ def test_plausible_wrong_answer_fails_public_and_hidden(section, key, label, cod
     assert result.message.startswith("❌")
     with pytest.raises(Exception):  # noqa: B017 - any failure: an assertion, or the wrong code breaking
         HIDDEN[section][key](*[namespace[name] for name in entry.names])
+
+
+def test_make_student_refuses_a_registry_entry_without_its_exercise(monkeypatch):
+    nb = nbformat.read(notebook_path("7.1"), as_version=4)
+    wrong = [*REGISTRY["7.1"], Entry("42", ("x",), lambda x: None, "`x`.", "none")]
+    monkeypatch.setitem(make_student.REGISTRY, "7.1", wrong)
+    with pytest.raises(ValueError, match=r"\['42'\]"):
+        make_student.student_version(nb, "7.1")
+
+
+def test_an_interrupted_check_says_so_and_does_not_raise():
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        check("7.3", "3", {"mirror_pad": interrupted})
+    assert printed.getvalue().startswith("❌ interrupted")

@@ -54,6 +54,8 @@ def check(section: str, key: str, namespace: dict[str, Any] | None = None) -> No
         if namespace is None:
             namespace = sys._getframe(1).f_globals
         result = run_check(str(section), str(key), namespace)
+    except KeyboardInterrupt:
+        result = Result(False, "❌ interrupted: your code did not finish on the check's small inputs. Look for a loop.")
     except BaseException as err:
         result = Result(False, f"❌ the self-check itself failed ({type(err).__name__}); please report this.")
     print(result.message)
