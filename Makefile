@@ -10,7 +10,7 @@ DATA    ?= ../shared/data
 # e.g. TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU-only build of PyTorch
 TORCH_INDEX ?=
 
-.PHONY: venv run refresh test lint figures bench site student colab colab-check clean carry-data gpu-check
+.PHONY: venv run refresh test lint figures bench site student colab colab-check grade clean carry-data gpu-check
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): PyTorch with its CUDA libraries is a download of several GB (once); see the README"
@@ -61,10 +61,15 @@ student: $(STAMP)  ## the notebooks without worked solutions, for a class, into 
 	$(BIN)/python scripts/make_student.py student
 
 colab:  ## point the Colab and Kaggle badges and the install cells at a GitHub repository: make colab REPO=owner/name
+grade: $(STAMP)  ## grade completed student notebooks: make grade SUBMISSIONS=folder (report in grades/)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=grades]"; exit 2; }
+	$(BIN)/python -m grading.grade $(SUBMISSIONS) --out $(or $(OUT),grades)
+
+colab:  ## point the Colab badges and install cells at a GitHub repository: make colab REPO=owner/name
 	$(BIN)/python scripts/set_repo.py $(REPO)
 
 colab-check: $(STAMP)  ## run every notebook as on Colab: alone, only Colab's packages, its own install cell, data from a local mirror (KAGGLE=1: as on Kaggle; NB=...)
 	$(BIN)/python scripts/colab_check.py $(if $(KAGGLE),--kaggle) $(if $(filter 0,$(QUICK)),--full) $(NB)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache runs student
+	rm -rf $(VENV) .pytest_cache .ruff_cache runs student grades
