@@ -60,12 +60,11 @@ site: $(STAMP)  ## the course website (Jupyter Book, offline maths) in _site/ (o
 student: $(STAMP)  ## the notebooks without worked solutions, for a class, into student/
 	$(BIN)/python scripts/make_student.py student
 
-colab:  ## point the Colab and Kaggle badges and the install cells at a GitHub repository: make colab REPO=owner/name
 grade: $(STAMP)  ## grade completed student notebooks: make grade SUBMISSIONS=folder (report in grades/)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=grades]"; exit 2; }
 	$(BIN)/python -m grading.grade $(SUBMISSIONS) --out $(or $(OUT),grades)
 
-colab:  ## point the Colab badges and install cells at a GitHub repository: make colab REPO=owner/name
+colab:  ## point the Colab and Kaggle badges and the install cells at a GitHub repository: make colab REPO=owner/name
 	$(BIN)/python scripts/set_repo.py $(REPO)
 
 colab-check: $(STAMP)  ## run every notebook as on Colab: alone, only Colab's packages, its own install cell, data from a local mirror (KAGGLE=1: as on Kaggle; NB=...)

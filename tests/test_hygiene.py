@@ -65,12 +65,49 @@ def test_executed_cleanly_in_order(path):
     assert counts == list(range(1, len(counts) + 1)), f"{path.name} was not executed top to bottom in one run"
     for cell in cells:
         assert _source(cell).strip(), f"{path.name} has an empty code cell"
-        assert "NBVAL_SKIP" not in _source(cell), f"{path.name} skips a cell: skipped code is untested code"
         for out in cell["outputs"]:
             assert out["output_type"] != "error", f"{path.name} has an error output"
             text = "".join(out.get("text", ""))
             assert out.get("name") != "stderr" or not text.strip(), f"{path.name} writes to stderr: {text[:200]}"
             assert "Warning" not in text, f"{path.name} shows a warning: {text[:200]}"
+
+
+IGNORE_TAG = "nbval-ignore-output"
+TEST_MARKER = re.compile(r"NBVAL_\w+|# fmt: (?:skip|off|on)")
+MACHINE_DEPENDENT = re.compile(r"d2l\.describe\(|best_time\(|perf_counter\(")  # settings and timings
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_test_machinery_stays_out_of_the_code(path):
+    """Students read the code: nbval is told to ignore a cell's output by the cell tag, never by a comment."""
+    for i, cell in enumerate(_code_cells(_load(path))):
+        source, tags = _source(cell), cell.get("metadata", {}).get("tags", [])
+        marker = TEST_MARKER.search(source)
+        assert not marker, (
+            f"{path.name}, code cell {i + 1}: '{marker and marker[0]}' in the code; give the cell the tag "
+            f"'{IGNORE_TAG}' instead (NBVAL_SKIP is not allowed: skipped code is untested code)"
+        )
+        if MACHINE_DEPENDENT.search(source):
+            assert IGNORE_TAG in tags, f"{path.name}, code cell {i + 1}: its output depends on the machine; tag it"
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] == "markdown":
+            talk = re.search(r"nbval|\bCI\b|development machine", _source(cell))
+            assert not talk, f"{path.name}, cell {i}: a lesson talks about the test machinery ('{talk and talk[0]}')"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_optional_reading_has_one_heading(path):
+    """Optional blocks start with a markdown cell whose first line is '### Going further: <title>' (CONTRIBUTING.md)."""
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        lines = _source(cell).splitlines()
+        for n, line in enumerate(lines):
+            if re.match(r"#+ .*going further", line, re.I):
+                assert n == 0 and re.match(r"### Going further: \S", line), (
+                    f"{path.name}, cell {i}: write optional blocks as a cell whose first line is "
+                    f"'### Going further: <title>', not '{line}'"
+                )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
