@@ -4,7 +4,18 @@ Use it as ``import d2lcore as d2l``.
 """
 
 from .checkpoints import CheckpointError, load_model, save_model
-from .config import QUICK_BUDGET, data_root, describe, is_offline, is_quick, num_gpus, pick, train_resize, try_gpu
+from .config import (
+    QUICK_BUDGET,
+    data_root,
+    describe,
+    is_offline,
+    is_quick,
+    num_gpus,
+    pick,
+    seed,
+    train_resize,
+    try_gpu,
+)
 from .data import (
     DIGIT_LABELS,
     MNIST,

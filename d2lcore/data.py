@@ -96,15 +96,22 @@ def _resize_uint8(images: torch.Tensor, size: tuple[int, int], chunk: int = 4096
 
 
 class TensorLoader:
-    """Iterates over an :class:`ImageSet` in minibatches, reshuffling each epoch when ``shuffle`` is set."""
+    """Iterates over an :class:`ImageSet` in minibatches, reshuffling each epoch when ``shuffle`` is set.
 
-    def __init__(self, data: ImageSet, batch_size: int, shuffle: bool, seed: int = 0) -> None:
+    The shuffling has its own generator. With ``seed=None`` (the default) its seed is drawn once, here, from
+    torch's global generator, so ``torch.manual_seed(s)`` before building the model and the loader fixes both the
+    initial weights and the order of the minibatches: one seed fixes the whole run.
+    """
+
+    def __init__(self, data: ImageSet, batch_size: int, shuffle: bool, seed: int | None = None) -> None:
         if not isinstance(data, ImageSet):
             raise TypeError(
                 f"TensorLoader: data must be a d2l.ImageSet (e.g. d2l.FashionMNIST().train), got {type(data).__name__}"
             )
         batch_size = checks.integer(batch_size, "batch_size", "TensorLoader", hint="E.g. batch_size=64.")
         shuffle = checks.flag(shuffle, "shuffle", "TensorLoader")
+        if seed is None:
+            seed = int(torch.randint(2**62, (), dtype=torch.int64))
         seed = checks.integer(seed, "seed", "TensorLoader", minimum=0)
         self.data, self.batch_size, self.shuffle = data, batch_size, shuffle
         self.generator = torch.Generator().manual_seed(seed)
