@@ -30,7 +30,7 @@ refresh: $(STAMP)  ## maintainers: re-execute the committed notebooks in place, 
 	OMP_NUM_THREADS=1 $(BIN)/python scripts/run_notebooks.py --in-place --quick $(NB)
 
 seeds: $(STAMP)  ## re-execute notebooks with other seeds, all asserts checked: make seeds NB=7.6 SEEDS="101 202 303"
-	OMP_NUM_THREADS=1 $(BIN)/python scripts/run_seeds.py --seeds $(or $(SEEDS),101 202 303) $(if $(filter 0,$(QUICK)),--full) $(or $(NB),7.6 8.2 8.6)
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/run_seeds.py $(or $(NB),7.6 8.2 8.6) $(if $(filter 0,$(QUICK)),--full) --seeds $(or $(SEEDS),101 202 303)
 
 test: $(STAMP) lint  ## unit tests, nbval on every notebook (quick mode), hygiene checks
 	D2LCORE_QUICK=1 $(BIN)/pytest

@@ -1,6 +1,6 @@
 """Re-execute notebooks whole with other seeds, the check a sceptical reader makes: ``make seeds``.
 
-    python scripts/run_seeds.py --seeds 101 202 303 [--out runs/seeds] [--full] NB ...
+    python scripts/run_seeds.py NB ... --seeds 101 202 303 [--out runs/seeds] [--full]
 
 Every training notebook seeds its runs with ``d2l.seed(default)``, which takes ``D2LCORE_SEED`` from the
 environment when it is set. This script sets it to each seed in turn and executes each notebook into
@@ -19,7 +19,9 @@ from pathlib import Path
 
 import nbformat
 
-from run_notebooks import ProgressClient, select, write
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.run_notebooks import ProgressClient, select, write
 
 
 def failing_cells(nb: nbformat.NotebookNode) -> list[str]:
