@@ -10,7 +10,7 @@ DATA    ?= ../shared/data
 # e.g. TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU-only build of PyTorch
 TORCH_INDEX ?=
 
-.PHONY: venv run refresh test lint figures bench site student colab colab-check grade clean carry-data gpu-check
+.PHONY: venv run refresh seeds test lint figures bench site student colab colab-check grade clean carry-data gpu-check
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): PyTorch with its CUDA libraries is a download of several GB (once); see the README"
@@ -27,8 +27,11 @@ venv: $(STAMP)  ## create .venv with torch, the notebooks' packages and the test
 run: $(STAMP)  ## execute the notebooks into runs/ with progress (NB=7.6 for one, QUICK=0 to train as the book does)
 	$(BIN)/python scripts/run_notebooks.py --out runs $(if $(filter 0,$(QUICK)),--full,--quick) $(NB)
 
-refresh: $(STAMP)  ## maintainers: re-execute the committed notebooks in place, in quick mode (NB=... for some)
-	$(BIN)/python scripts/run_notebooks.py --in-place --quick $(NB)
+refresh: $(STAMP)  ## maintainers: re-execute the committed notebooks in place, quick mode, one thread (NB=... for some)
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/run_notebooks.py --in-place --quick $(NB)
+
+seeds: $(STAMP)  ## re-execute notebooks with other seeds, all asserts checked: make seeds NB=7.6 SEEDS="101 202 303"
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/run_seeds.py $(or $(NB),7.6 8.2 8.6) $(if $(filter 0,$(QUICK)),--full) --seeds $(or $(SEEDS),101 202 303)
 
 test: $(STAMP) lint  ## unit tests, nbval on every notebook (quick mode), hygiene checks
 	D2LCORE_QUICK=1 $(BIN)/pytest

@@ -21,6 +21,7 @@ from .config import (
     is_quick,
     num_gpus,
     pick,
+    seed,
     train_resize,
     training_device,
     try_all_gpus,

@@ -1,6 +1,6 @@
 """Run-time settings read once from the environment: quick mode, offline mode, data root, device.
 
-This is the single place that knows about ``D2LCORE_QUICK``; everything else asks it.
+This is the single place that knows about ``D2LCORE_QUICK`` and ``D2LCORE_SEED``; everything else asks it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+
+from . import checks
 
 
 def _flag(name: str) -> bool:
@@ -69,6 +71,27 @@ def download_mirror() -> str | None:
 def pick(full, quick):
     """Return ``quick`` in quick mode and ``full`` otherwise."""
     return quick if is_quick() else full
+
+
+def seed(default: int) -> int:
+    """Seed torch's random number generator for a training run and return the seed used.
+
+    The seed is ``default`` unless ``D2LCORE_SEED`` gives another, so that a whole notebook can be re-run with
+    other seeds without editing it (``make seeds NB=7.6 SEEDS="11 12 13"``). Since the data loaders draw their
+    shuffling seed from torch's generator (see :class:`d2lcore.TensorLoader`), this one seed fixes the initial
+    weights and the order of the minibatches.
+    """
+    default = checks.integer(default, "default", "seed", minimum=0, hint="E.g. d2l.seed(0).")
+    text = os.environ.get("D2LCORE_SEED", "").strip()
+    if text:
+        try:
+            chosen = int(text)
+        except ValueError:
+            raise ValueError(f"D2LCORE_SEED must be a whole number such as 101, got {text!r}") from None
+    else:
+        chosen = default
+    torch.manual_seed(chosen)
+    return chosen
 
 
 def try_gpu(i: int = 0) -> torch.device:

@@ -59,6 +59,7 @@ CASES = [
     (d2l.try_gpu, (-1,), {}, ValueError, "try_gpu: i must be a GPU index 0, 1, ..., got -1"),
     (d2l.gpu, ("0",), {}, ValueError, "gpu: i must be a GPU index 0, 1, ..., got '0'"),
     (d2l.train_resize, (), {"gpu": 0, "cpu": 48}, ValueError, "train_resize: gpu must be an image side in pixels"),
+    (d2l.seed, ("0",), {}, TypeError, "seed: default must be an integer >= 0"),
     (d2l.train_resize, (), {"gpu": 96, "cpu": "48"}, ValueError, "cpu must be an image side in pixels"),
     # data
     (d2l.FashionMNIST, (), {"batch_size": 0}, ValueError, "FashionMNIST: batch_size must be a positive integer, got 0"),

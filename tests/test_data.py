@@ -188,6 +188,42 @@ def test_shuffling_changes_order_but_not_content():
     assert torch.equal(first.sort().values, y.sort().values)
 
 
+def _orders(global_seed: int | None = None, **loader_kwargs) -> list[torch.Tensor]:
+    """The labels of two epochs of a shuffling loader built after ``torch.manual_seed(global_seed)``."""
+    X = torch.zeros(300, 28, 28, dtype=torch.uint8)
+    if global_seed is not None:
+        torch.manual_seed(global_seed)
+    loader = d2l.TensorLoader(d2l.ImageSet(X, torch.arange(300), (28, 28)), 64, shuffle=True, **loader_kwargs)
+    return [torch.cat([b for _, b in loader]) for _ in range(2)]
+
+
+def test_torch_seed_fixes_the_data_order():
+    first, again = _orders(global_seed=7), _orders(global_seed=7)
+    other = _orders(global_seed=8)
+    assert all(torch.equal(a, b) for a, b in zip(first, again))  # same torch seed: same order, epoch by epoch
+    assert not torch.equal(first[0], other[0]) and not torch.equal(first[1], other[1])  # another seed: another
+
+
+def test_explicit_loader_seed_ignores_the_global_generator():
+    a = _orders(global_seed=1, seed=5)
+    b = _orders(global_seed=2, seed=5)
+    assert all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_seed_reads_d2lcore_seed(monkeypatch):
+    monkeypatch.delenv("D2LCORE_SEED", raising=False)
+    assert d2l.seed(3) == 3
+    drawn = torch.rand(4)
+    torch.manual_seed(3)
+    assert torch.equal(drawn, torch.rand(4))  # d2l.seed(3) is torch.manual_seed(3)
+    monkeypatch.setenv("D2LCORE_SEED", "101")
+    assert d2l.seed(3) == 101
+    assert torch.equal(_orders()[0], _orders(global_seed=101)[0])  # d2l.seed seeded torch
+    monkeypatch.setenv("D2LCORE_SEED", "seven")
+    with pytest.raises(ValueError, match="D2LCORE_SEED"):
+        d2l.seed(3)
+
+
 def test_text_labels_and_grid(monkeypatch):
     monkeypatch.setenv("D2LCORE_QUICK", "1")
     data = d2l.FashionMNIST()

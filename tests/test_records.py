@@ -64,3 +64,13 @@ def test_check_learned_prints_both_numbers_and_names_the_failed_check(capsys):
         d2l.check_learned(history, min_val_acc=0.8, max_loss_ratio=0.5)
     with pytest.raises(AssertionError, match=r"the training loss fell only to 0.40 of its first epoch's\."):
         d2l.check_learned(history, min_val_acc=0.7, max_loss_ratio=0.4)
+
+
+def test_committed_full_mode_records_show_what_the_notebooks_say():
+    """Record checks: the claims 8.2 and 8.6 make about their committed full-mode runs (d2lcore/full_mode.json)."""
+    vgg, resnet = d2l.full_mode_record("8.2_vgg"), d2l.full_mode_record("8.6_resnet")
+    assert vgg["val_acc"] > 0.87 and resnet["val_acc"] > 0.88  # beyond the 0.84 of linear models
+    losses = resnet["history"]
+    assert losses["train_loss"][-1] < 0.25 * losses["val_loss"][-1]  # 8.6: the network fits its training images
+    assert min(losses["val_loss"]) < losses["val_loss"][-1] - 0.02  # ... and the validation loss passed its minimum
+    assert vgg["history"]["train_loss"][-1] < vgg["history"]["val_loss"][-1]  # 8.2: train below val at the end

@@ -51,3 +51,17 @@ def test_run_shows_progress_and_leaves_the_committed_notebook_alone(tmp_path, ca
     assert "cell 1/" in printed and "data: Fashion-MNIST" in printed and "done in" in printed
     assert (tmp_path / "00_setup.ipynb").exists()
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+
+
+def test_run_seeds_lists_every_failing_cell_and_rejects_negative_seeds(capsys):
+    import nbformat
+
+    from scripts import run_seeds
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("text"), nbformat.v4.new_code_cell("1"), nbformat.v4.new_code_cell("2")]
+    nb.cells[2].outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="gap 0.01", traceback=[])]
+    assert run_seeds.failing_cells(nb) == ["cell 2: AssertionError: gap 0.01"]  # code cells counted from 1
+    with pytest.raises(SystemExit):
+        run_seeds.main(["7.6", "--seeds", "-1"])
+    assert "seeds must be whole numbers >= 0" in capsys.readouterr().err
