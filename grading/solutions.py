@@ -18,7 +18,8 @@ import matplotlib
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPENSIVE = ("NBVAL_IGNORE_OUTPUT", "plt.show()")
+EXPENSIVE = ("plt.show()",)
+IGNORE_TAG = "nbval-ignore-output"  # cells whose output varies: training, timing, the device line
 
 
 def notebook_path(section: str) -> Path:
@@ -27,10 +28,11 @@ def notebook_path(section: str) -> Path:
     return path
 
 
-def skipped(source: str, index: int) -> bool:
-    """Cells left out: the Colab install cell, training, timing and drawing cells (the imports cell, the second code
-    cell, always runs)."""
-    return "pip install" in source or (index > 1 and any(marker in source for marker in EXPENSIVE))
+def skipped(source: str, index: int, tags: list[str] = ()) -> bool:
+    """Cells left out: the Colab install cell, training, timing and drawing cells (tagged ``nbval-ignore-output`` or
+    showing a plot; the imports cell, the second code cell, always runs)."""
+    expensive = IGNORE_TAG in tags or any(marker in source for marker in EXPENSIVE)
+    return "pip install" in source or (index > 1 and expensive)
 
 
 def _without_magic(line: str) -> str:
@@ -44,15 +46,17 @@ def solution_namespace(section: str, workdir: Path, solutions: bool = True) -> t
     matplotlib.use("Agg")
     cells = nbformat.read(notebook_path(section), as_version=4).cells
     code = [
-        c.source for c in cells if c.cell_type == "code" and (solutions or "solution" not in c.metadata.get("tags", []))
+        (c.source, c.metadata.get("tags", []))
+        for c in cells
+        if c.cell_type == "code" and (solutions or "solution" not in c.metadata.get("tags", []))
     ]
     namespace: dict[str, Any] = {"__name__": "__main__"}
     errors = []
     cwd = Path.cwd()
     os.chdir(workdir)
     try:
-        for index, source in enumerate(code):
-            if skipped(source, index):
+        for index, (source, tags) in enumerate(code):
+            if skipped(source, index, tags):
                 continue
             lines = [_without_magic(line) for line in source.splitlines()]
             try:
