@@ -27,7 +27,9 @@ class Resumable:
         }  # fmt: skip
         return {
             "model": type(self.model).__name__,
-            "parameter shapes": {k: list(v.shape) for k, v in self.model.state_dict().items()},
+            "parameter shapes": {
+                k: list(v.shape) for k, v in self.model.state_dict().items() if not k.endswith("_extra_state")
+            },  # extra state (e.g. a log that grows every epoch) is saved, but is not what identifies the run
             "optimizer": f"{type(self.optim).__name__} {groups}",
             "precision": self.precision.name,
             "gradient_clip_val": float(self.gradient_clip_val),

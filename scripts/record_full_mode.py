@@ -17,6 +17,7 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,13 +85,15 @@ def record(notebook: Path, log_path: Path) -> dict:
     last = training_cell_index(nb)
     nb.cells = nb.cells[: last + 1] + [nbformat.v4.new_code_cell(RECORD_CELL)]
     os.environ["D2LCORE_QUICK"] = "0"
-    client = LoggingClient(nb, timeout=None, kernel_name="python3", log_path=log_path,
-                           resources={"metadata": {"path": str(notebook.parent)}})  # fmt: skip
-    client.write_log(
-        f"== {notebook.name}: cells 0-{last} in full mode, started {datetime.datetime.now():%Y-%m-%d %H:%M}"
-    )
-    tic = time.perf_counter()
-    client.execute()
+    # A fresh working folder: a checkpoint left by an earlier full run would otherwise be resumed, not trained.
+    with tempfile.TemporaryDirectory(prefix="record-full-mode-") as workdir:
+        client = LoggingClient(nb, timeout=None, kernel_name="python3", log_path=log_path,
+                               resources={"metadata": {"path": workdir}})  # fmt: skip
+        client.write_log(
+            f"== {notebook.name}: cells 0-{last} in full mode, started {datetime.datetime.now():%Y-%m-%d %H:%M}"
+        )
+        tic = time.perf_counter()
+        client.execute()
     lines = [line for out in nb.cells[-1].outputs for line in out.get("text", "").splitlines()]
     result = json.loads(next(line for line in lines if line.startswith("FULL_MODE_RECORD ")).split(" ", 1)[1])
     result["notebook_wall_time_s"] = round(time.perf_counter() - tic, 1)

@@ -76,3 +76,33 @@ def test_a_damaged_or_foreign_checkpoint_is_reported(tmp_path):
     d2l.save_model(model, path)
     with pytest.raises(d2l.CheckpointError, match="not a training checkpoint of d2lcore's Trainer"):
         _fit(path)
+
+
+class StepLoggingCNN(TinyCNN):
+    """A model that logs every step's loss and keeps the log in its state dict, as 7.6's LoggedLeNet does."""
+
+    def __init__(self):
+        super().__init__()
+        self.step_losses = []
+
+    def training_step(self, batch):
+        loss = super().training_step(batch)
+        self.step_losses.append(loss.detach())
+        return loss
+
+    def get_extra_state(self):
+        return torch.stack(self.step_losses) if self.step_losses else torch.zeros(0)
+
+    def set_extra_state(self, state):
+        self.step_losses = list(state)
+
+
+def test_a_models_extra_state_is_saved_and_restored_but_does_not_identify_the_run(tmp_path):
+    _, whole = _fit(tmp_path / "whole.pt", epochs=3, model=StepLoggingCNN())
+    steps_per_epoch = len(whole.step_losses) // 3
+    _fit(tmp_path / "run.pt", epochs=1, model=StepLoggingCNN())  # the log grows: 1 epoch, then 3
+    _, resumed = _fit(tmp_path / "run.pt", epochs=3, model=StepLoggingCNN())
+    assert len(resumed.step_losses) == 3 * steps_per_epoch > 0
+    assert torch.equal(torch.stack(resumed.step_losses), torch.stack(whole.step_losses))
+    _, finished = _fit(tmp_path / "run.pt", epochs=3, model=StepLoggingCNN())  # nothing left: the log comes back
+    assert torch.equal(torch.stack(finished.step_losses), torch.stack(whole.step_losses))
