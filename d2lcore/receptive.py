@@ -2,7 +2,7 @@
 
 The receptive field of an output element is the set of input pixels that can change it. Notebook 7.2 measures it
 for stride-1 stacks and notebook 7.3 with strides and padding, both by comparing where the gradient of one output
-element is non-zero with the window that :func:`receptive_field` predicts.
+element is non-zero with the window that :func:`receptive_field_size` predicts.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _layers(kernels: Sequence[int], strides: Sequence[int] | None, where: str) -
     return [(k, checks.integer(s, "each stride", where)) for k, s in zip(sizes, strides, strict=True)]
 
 
-def receptive_field(kernels: Sequence[int], strides: Sequence[int] | None = None) -> int:
+def receptive_field_size(kernels: Sequence[int], strides: Sequence[int] | None = None) -> int:
     """Side of the receptive field of one output element of a stack of square convolutions (closed form).
 
     ``kernels[l]`` and ``strides[l]`` (default: all 1) are layer ``l``'s kernel size and stride. One step in the
@@ -40,11 +40,11 @@ def receptive_field(kernels: Sequence[int], strides: Sequence[int] | None = None
     Where a stride exceeds its kernel size, the windows of that layer leave gaps, and some pixels inside the
     ``r_L x r_L`` window are never read.
 
-    >>> receptive_field([3, 3]), receptive_field([3] * 10, [2] * 10)
+    >>> receptive_field_size([3, 3]), receptive_field_size([3] * 10, [2] * 10)
     (5, 2047)
     """
     side, step = 1, 1
-    for k, s in _layers(kernels, strides, "receptive_field"):
+    for k, s in _layers(kernels, strides, "receptive_field_size"):
         side += (k - 1) * step
         step *= s
     return side

@@ -14,8 +14,8 @@ import d2lcore as d2l
     [([], 1), ([3], 3), ([2, 2], 3), ([3, 3], 5), ([3, 3, 3, 3], 9), ([5, 3], 7), ([7, 1, 3], 9), ([1, 1], 1)],
 )
 def test_stride_1_stacks_widen_by_k_minus_1_per_layer(kernels, side):
-    assert d2l.receptive_field(kernels) == side == 1 + sum(k - 1 for k in kernels)
-    assert d2l.receptive_field(kernels, [1] * len(kernels)) == side
+    assert d2l.receptive_field_size(kernels) == side == 1 + sum(k - 1 for k in kernels)
+    assert d2l.receptive_field_size(kernels, [1] * len(kernels)) == side
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ def test_stride_1_stacks_widen_by_k_minus_1_per_layer(kernels, side):
     ],
 )
 def test_strided_stacks_follow_the_closed_form(kernels, strides, side):
-    assert d2l.receptive_field(kernels, strides) == side
+    assert d2l.receptive_field_size(kernels, strides) == side
     steps = np.cumprod([1] + strides[:-1])
     assert side == 1 + sum((k - 1) * step for k, step in zip(kernels, steps, strict=True))
 
@@ -51,7 +51,7 @@ def test_strided_stacks_follow_the_closed_form(kernels, strides, side):
 def test_autograd_measures_exactly_the_predicted_window(kernels, strides):
     net = d2l.ones_conv_stack(kernels, strides)
     grad, (i, j) = d2l.input_gradient(net, 33)
-    side = d2l.receptive_field(kernels, strides)
+    side = d2l.receptive_field_size(kernels, strides)
     jump = int(np.prod(strides or [1]))  # input pixels between neighbouring outputs
     assert torch.equal(grad != 0, d2l.window_mask(33, i * jump, j * jump, side))
 
@@ -75,7 +75,7 @@ def test_padding_moves_the_window_and_the_image_clips_it():
     assert torch.equal(corner != 0, d2l.window_mask(7, -5, -5, 11))
     # Seven padded 3x3 stride-2 layers on 224x224: a 255x255 field from pixel (-127, -127).
     grad, _ = d2l.input_gradient(d2l.ones_conv_stack([3] * 7, [2] * 7, padding=1), 224, at=(0, 0))
-    assert torch.equal(grad != 0, d2l.window_mask(224, -127, -127, d2l.receptive_field([3] * 7, [2] * 7)))
+    assert torch.equal(grad != 0, d2l.window_mask(224, -127, -127, d2l.receptive_field_size([3] * 7, [2] * 7)))
 
 
 def test_input_gradient_works_on_any_image_network():
@@ -83,7 +83,7 @@ def test_input_gradient_works_on_any_image_network():
     net = nn.Sequential(nn.Conv2d(1, 4, 5), nn.Conv2d(4, 2, 3))  # random weights, several channels
     grad, (i, j) = d2l.input_gradient(net, (20, 24), at=(2, 3))
     assert grad.shape == (20, 24) and (i, j) == (2, 3)
-    assert torch.equal(grad != 0, d2l.window_mask((20, 24), 2, 3, d2l.receptive_field([5, 3])))
+    assert torch.equal(grad != 0, d2l.window_mask((20, 24), 2, 3, d2l.receptive_field_size([5, 3])))
 
 
 def test_window_mask_is_the_window_clipped_to_the_image():
@@ -98,7 +98,7 @@ def test_a_stride_larger_than_its_kernel_leaves_holes_in_the_window():
     # 2x2 windows 3 pixels apart skip every third row and column: the closed form gives the window's side (8),
     # but only the pixels at offsets 0, 1, 3, 4, 6, 7 of it are read.
     grad, (i, j) = d2l.input_gradient(d2l.ones_conv_stack([2, 3], [3, 1]), 33)
-    side = d2l.receptive_field([2, 3], [3, 1])
+    side = d2l.receptive_field_size([2, 3], [3, 1])
     used = torch.tensor([0, 1, 3, 4, 6, 7])
     expected = torch.zeros(33, 33, dtype=torch.bool)
     expected[(3 * i + used)[:, None], 3 * j + used] = True
