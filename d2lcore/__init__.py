@@ -56,6 +56,7 @@ from .ops import (
     pool2d_fast,
 )
 from .plotting import plot, set_axes, set_figsize, show_feature_maps, show_images, use_svg_display
+from .receptive import input_gradient, ones_conv_stack, receptive_field_size, window_mask
 from .records import check_learned, full_mode_record, load_records, results_table
 from .train import Trainer, evaluate_accuracy, evaluate_loss
 

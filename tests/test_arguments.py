@@ -167,6 +167,16 @@ CASES = [
     (d2l.conv_output_shape, (8, 3), {"padding": -1}, ValueError, "padding must be an integer or a (height, width) "
      "pair of integers >= 0, got -1"),
     (d2l.comp_conv2d, ("conv", torch.ones(4, 4)), {}, TypeError, "comp_conv2d: conv2d must be a layer"),
+    # receptive fields
+    (d2l.receptive_field_size, ([3, 0],), {}, ValueError, "each kernel size must be a positive integer, got 0"),
+    (d2l.receptive_field_size, (3,), {}, TypeError, "receptive_field_size: kernels must be a list of kernel sizes"),
+    (d2l.receptive_field_size, ([3, 3], [2]), {}, ValueError, "strides must list one stride per kernel (2 here)"),
+    (d2l.ones_conv_stack, ([3],), {"padding": -1}, ValueError, "ones_conv_stack: padding must be an integer >= 0"),
+    (d2l.input_gradient, (d2l.ones_conv_stack([3]), 5), {"at": (3, 0)}, IndexError, "outside the 3x3 output map"),
+    (d2l.input_gradient, (nn.Flatten(), 5), {}, ValueError, "Pass the convolutional part of the model"),
+    (d2l.input_gradient, ("net", 5), {}, TypeError, "input_gradient: net must be a torch.nn.Module"),
+    (d2l.window_mask, (5, 0.5, 0, 3), {}, TypeError, "window_mask: top and left must be integers"),
+    (d2l.window_mask, (5, 0, 0, 0), {}, ValueError, "window_mask: side must be a positive integer, got 0"),
     # measurements
     (d2l.cost, ("LeNet", (1, 1, 28, 28)), {}, TypeError, "cost: model must be a module or a function that builds one"),
     (d2l.cost, (d2l.LeNet(), (0, 1, 28, 28)), {}, ValueError, "input_shape must be (batch, channels, ...)"),
