@@ -21,7 +21,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from docutils import nodes
 from site_blocks import collapsed_blocks, going_further_blocks
 from site_browser import (
     BOXES_JS,
@@ -36,7 +35,7 @@ from site_browser import (
 
 import d2lcore
 from figures import embed
-from scripts import build_site, site_going_further
+from scripts import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,6 +79,14 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: $D2LCORE_SITE_SCREENSHOTS when set."""
+    folder = Path(os.environ.get("D2LCORE_SITE_SCREENSHOTS") or tmp_path_factory.mktemp("site-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -155,16 +162,6 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
         build_site.build(target, notebooks_dir=broken, quiet=True)  # a warning (missing image) is an error
     assert (target / "index.html").read_text() == "the previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "notebooks"], "the build left files behind"
-
-
-def test_the_site_extension_moves_a_going_further_sections_body_into_one_toggle():
-    body = [nodes.paragraph(text="why"), nodes.container(classes=["cell"]), nodes.paragraph(text="so")]
-    section = nodes.section("", nodes.title(text="Going further: a side-trip"), *body)
-    assert site_going_further.is_going_further(section)
-    box = site_going_further.collapse(section)
-    assert section.children == [section[0], box] and box.children == body and box["classes"][0] == "toggle"
-    for title in ["Summary", "Exercises: going further", "Going further"]:
-        assert not site_going_further.is_going_further(nodes.section("", nodes.title(text=title)))
 
 
 def test_every_going_further_block_is_collapsed_whole_under_its_title(site: Path):
@@ -256,9 +253,7 @@ def test_a_sidebar_link_opens_its_page(browser, base_url: str):
 
 
 @needs_chromium
-def test_screenshots_of_the_index_and_a_notebook_page(browser, base_url: str, tmp_path_factory):
-    shots = Path(os.environ.get("D2LCORE_SITE_SCREENSHOTS") or tmp_path_factory.mktemp("site-screenshots"))
-    shots.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_the_index_and_a_notebook_page(browser, base_url: str, shots: Path):
     context, page, _ = new_tab(browser, base_url)
     page.goto(base_url + "index.html")
     page.evaluate("document.fonts.ready.then(() => true)")
@@ -285,10 +280,8 @@ def test_going_further_blocks_start_closed_on_every_page(visits: dict):
 
 
 @needs_chromium
-def test_a_going_further_block_shows_its_title_and_opens_whole_with_one_click(browser, base_url: str, tmp_path_factory):
+def test_a_going_further_block_shows_its_title_and_opens_whole_with_one_click(browser, base_url: str, shots: Path):
     """7.2's block on the flipped kernel (prose, maths, three code cells and a plot), and the main line after it."""
-    shots = Path(os.environ.get("D2LCORE_SITE_SCREENSHOTS") or tmp_path_factory.mktemp("site-screenshots"))
-    shots.mkdir(parents=True, exist_ok=True)
     block = next(b for b in BLOCKS["7.2_conv_layer"] if "flipped kernel" in b.title)
     context, page, _ = new_tab(browser, base_url)
     page.goto(f"{base_url}notebooks/7.2_conv_layer.html")
