@@ -2,13 +2,14 @@
 
 The site has a sidebar table of contents in course order, full-text search, previous/next links and a
 "launch in Colab" link on every notebook page; each page is titled by its notebook's first ``#`` heading.
-The notebooks are not executed: they are committed with their outputs. They are copied into a temporary book
-(the committed files are never touched) where the Colab install cell is hidden (``remove-cell`` tag) and the
-``# NBVAL_...`` and ``# fmt: ...`` markers are stripped from the code. The book's ``_config.yml`` and
-``_toc.yml`` are generated from the notebook list; the repository behind the Colab links is
-``d2lcore.COURSE_REPO``. Maths is typeset by MathJax 3 from the ``django-static-mathjax`` package, copied into
-the site, so the site works without internet. The build happens in a folder next to the target, which then
-replaces the target: an interrupted build never leaves a half-written site.
+The notebooks are not executed: they are committed with their outputs. They are copied into a temporary book (the
+committed files are never touched) where the Colab install cell is hidden (``remove-cell`` tag) and the
+``# NBVAL_...`` and ``# fmt: ...`` markers are stripped from the code. The optional "Going further" sections start
+collapsed under their visible heading, one click opening the whole block (scripts/site_going_further.py, a Sphinx
+extension). The book's ``_config.yml`` and ``_toc.yml`` are generated from the notebook list; the repository behind
+the Colab links is ``d2lcore.COURSE_REPO``. Maths is typeset by MathJax 3 from the ``django-static-mathjax``
+package, copied into the site, so the site works without internet. The build happens in a folder next to the
+target, which then replaces the target: an interrupted build never leaves a half-written site.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def book_config(title: str) -> dict:
         "html": {"use_repository_button": True, "home_page_in_navbar": True, "use_multitoc_numbering": False},
         "parse": {"myst_enable_extensions": ["dollarmath", "amsmath", "colon_fence"]},
         "sphinx": {
+            "local_extensions": {"site_going_further": str(ROOT / "scripts")},  # collapses "Going further" sections
             "config": {
                 "mathjax_path": MATHJAX_SCRIPT,
                 # Undefined macros become errors (a red error box, caught by the browser test), not red text.
@@ -117,7 +119,9 @@ def book_config(title: str) -> dict:
                 "html_show_copyright": False,
                 "html_last_updated_fmt": None,
                 "html_context": {"default_mode": "light"},
-            }
+                "togglebutton_hint": "Show this optional part",
+                "togglebutton_hint_hide": "Hide this optional part",
+            },
         },
     }
 

@@ -39,6 +39,9 @@ PAGE_REPORT_JS = r"""async () => {
     prev: link('a.left-prev'), next: link('a.right-next'),
     colab: [...new Set(Array.from(document.querySelectorAll('a[href^="https://colab.research.google.com"]'))
       .map(a => a.href))],
+    // "Going further" blocks: all of them, and those inside a closed <details> (made by sphinx-togglebutton).
+    optional: document.querySelectorAll('article .going-further').length,
+    collapsed: document.querySelectorAll('article details.toggle-details:not([open]) > .going-further').length,
   };
 }"""
 
@@ -83,15 +86,33 @@ def check_screenshot(png: Path, boxes: dict) -> np.ndarray:
     return pixels
 
 
+def ink(pixels: np.ndarray, box: list[float]) -> float:
+    """The share of dark pixels of a screenshot inside ``box`` (x, y, width, height): how much is drawn there."""
+    x, y, w, h = (int(v) for v in box)
+    crop = pixels[max(y, 0) : y + h, max(x, 0) : x + w]
+    assert w > 5 and h > 5 and crop.size, f"nothing laid out at {box}"
+    return float((crop.max(axis=2) < 110).mean())
+
+
 BOXES_JS = """() => Object.fromEntries([['sidebar', '#pst-primary-sidebar'], ['article', 'article.bd-article']]
   .map(([key, css]) => {
     const r = document.querySelector(css).getBoundingClientRect();
     return [key, [r.x, r.y, r.width, r.height]];
   }))"""
+# The first formula inside an element (a CSS selector), scrolled into view: its TeX and its box on the screen.
+FORMULA_IN_JS = r"""async (css) => {
+  await MathJax.startup.promise;
+  const item = Array.from(MathJax.startup.document.math).find(m => m.typesetRoot && m.typesetRoot.closest(css));
+  if (!item) return null;
+  item.typesetRoot.scrollIntoView({block: 'center'});
+  const r = item.typesetRoot.querySelector('mjx-math').getBoundingClientRect();
+  return {tex: item.math, box: [r.x, r.y, r.width, r.height]};
+}"""
 FORMULA_JS = r"""async () => {
   if (!(window.MathJax && MathJax.startup)) return null;
   await MathJax.startup.promise;
-  const all = Array.from(MathJax.startup.document.math).filter(m => m.display && m.typesetRoot);
+  const all = Array.from(MathJax.startup.document.math)
+    .filter(m => m.display && m.typesetRoot && m.typesetRoot.checkVisibility());  // not in a closed block
   const item = all.find(m => m.math.includes("'")) || all[0];
   if (!item) return null;
   item.typesetRoot.scrollIntoView({block: 'center'});

@@ -2,8 +2,9 @@
 
 The site is served on 127.0.0.1 and every request for anything else is blocked and reported. Each page is checked
 for its title, its place in the sidebar, its previous/next and Colab links and, once MathJax has finished, for
-formulas left untypeset or typeset with an error. Then a search, a click in the sidebar, and screenshots of the
-index and of a notebook page held against what they must show (kept in $D2LCORE_SITE_SCREENSHOTS when set).
+formulas left untypeset or typeset with an error. Every "Going further" block is collapsed whole under its heading,
+and one opens with a click. Then a search, a click in the sidebar, and screenshots of the index and of a notebook
+page held against what they must show (kept in $D2LCORE_SITE_SCREENSHOTS when set).
 The browser tests are skipped where no Chromium is installed.
 """
 
@@ -20,7 +21,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from site_browser import BOXES_JS, FORMULA_JS, PAGE_REPORT_JS, QuietHandler, check_screenshot, new_tab
+from site_blocks import collapsed_blocks, going_further_blocks
+from site_browser import (
+    BOXES_JS,
+    FORMULA_IN_JS,
+    FORMULA_JS,
+    PAGE_REPORT_JS,
+    QuietHandler,
+    check_screenshot,
+    ink,
+    new_tab,
+)
 
 import d2lcore
 from figures import embed
@@ -40,6 +51,7 @@ HAS_MATHS = {
     stem: any(c["cell_type"] == "markdown" and "$" in "".join(c["source"]) for c in nb["cells"])
     for stem, nb in NOTEBOOKS.items()
 }
+BLOCKS = {stem: going_further_blocks(nb) for stem, nb in NOTEBOOKS.items()}
 PAGES = ["index.html", *(f"notebooks/{stem}.html" for stem in ORDER)]
 
 
@@ -67,6 +79,14 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: $D2LCORE_SITE_SCREENSHOTS when set."""
+    folder = Path(os.environ.get("D2LCORE_SITE_SCREENSHOTS") or tmp_path_factory.mktemp("site-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +164,20 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "notebooks"], "the build left files behind"
 
 
+def test_every_going_further_block_is_collapsed_whole_under_its_title(site: Path):
+    """Each block's heading stays outside; everything else of the block, and nothing else, is in its toggle."""
+    assert BLOCKS["7.2_conv_layer"] and BLOCKS["7.3_padding_and_strides"], "the notebooks lost their optional blocks"
+    for stem in ORDER:
+        shown = collapsed_blocks((site / "notebooks" / f"{stem}.html").read_text())
+        assert [c.heading for c in shown] == [b.title for b in BLOCKS[stem]], f"{stem}: collapsed != optional blocks"
+        for block, collapsed in zip(BLOCKS[stem], shown, strict=True):
+            where = f"{stem}, '{block.title}'"
+            assert collapsed.alone, f"{where}: part of the block is outside the collapsed element"
+            assert collapsed.code_cells == block.code_cells, f"{where}: {collapsed.code_cells} code cells shown"
+            assert collapsed.formulas == block.formulas, f"{where}: {collapsed.formulas} formulas shown"
+            assert collapsed.words == block.words(), f"{where}: the collapsed prose differs from the notebook's"
+
+
 @needs_chromium
 def test_every_notebook_has_a_page_in_the_sidebar_with_its_title(visits: dict, base_url: str):
     assert visits["index.html"]["title"] == SITE_TITLE
@@ -219,9 +253,7 @@ def test_a_sidebar_link_opens_its_page(browser, base_url: str):
 
 
 @needs_chromium
-def test_screenshots_of_the_index_and_a_notebook_page(browser, base_url: str, tmp_path_factory):
-    shots = Path(os.environ.get("D2LCORE_SITE_SCREENSHOTS") or tmp_path_factory.mktemp("site-screenshots"))
-    shots.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_the_index_and_a_notebook_page(browser, base_url: str, shots: Path):
     context, page, _ = new_tab(browser, base_url)
     page.goto(base_url + "index.html")
     page.evaluate("document.fonts.ready.then(() => true)")
@@ -233,9 +265,46 @@ def test_screenshots_of_the_index_and_a_notebook_page(browser, base_url: str, tm
     page.evaluate("document.fonts.ready.then(() => true)")
     page.screenshot(path=shots / "notebook.png")
     pixels = check_screenshot(shots / "notebook.png", page.evaluate(BOXES_JS))
-    x, y, w, h = (int(v) for v in formula["box"])
-    crop = pixels[max(y, 0) : y + h, max(x, 0) : x + w]
-    assert w > 60 and h > 15 and crop.size, f"formula {formula['tex']!r} is not laid out: {formula['box']}"
-    ink = (crop.max(axis=2) < 110).mean()
-    assert 0.02 < ink < 0.6, f"formula {formula['tex']!r} is not drawn in {shots / 'notebook.png'} (ink {ink:.3f})"
+    _, _, w, h = formula["box"]
+    assert w > 60 and h > 15, f"formula {formula['tex']!r} is not laid out: {formula['box']}"
+    drawn = ink(pixels, formula["box"])
+    assert 0.02 < drawn < 0.6, f"formula {formula['tex']!r} is not drawn in {shots / 'notebook.png'} (ink {drawn:.3f})"
+    context.close()
+
+
+@needs_chromium
+def test_going_further_blocks_start_closed_on_every_page(visits: dict):
+    for stem in ORDER:
+        report = visits[f"notebooks/{stem}.html"]
+        assert report["optional"] == report["collapsed"] == len(BLOCKS[stem]), f"{stem}: {report}"
+
+
+@needs_chromium
+def test_a_going_further_block_shows_its_title_and_opens_whole_with_one_click(browser, base_url: str, shots: Path):
+    """7.2's block on the flipped kernel (prose, maths, three code cells and a plot), and the main line after it."""
+    block = next(b for b in BLOCKS["7.2_conv_layer"] if "flipped kernel" in b.title)
+    context, page, _ = new_tab(browser, base_url)
+    page.goto(f"{base_url}notebooks/7.2_conv_layer.html")
+    page.evaluate("async () => { await MathJax.startup.promise; await document.fonts.ready; }")
+    section = page.locator("section", has=page.get_by_role("heading", name=block.title, exact=False)).last
+    heading, details = section.locator("h3"), section.locator("details.toggle-details")
+    body = [details.locator("p").first, *details.locator("div.cell").all(), details.locator("img").first]
+    after = page.locator("section#feature-maps-and-receptive-fields")
+    assert heading.inner_text().removesuffix("#").strip() == block.title and heading.is_visible()
+    assert details.locator("summary").inner_text().strip() == "Show this optional part"
+    assert len(body) == block.code_cells + 2 and not any(b.is_visible() for b in body), "the block is not collapsed"
+    after.locator("h2").scroll_into_view_if_needed()
+    assert after.locator("h2").is_visible() and after.locator("p").first.is_visible(), "the main line is collapsed"
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "going-further-closed.png")
+    check_screenshot(shots / "going-further-closed.png", page.evaluate(BOXES_JS))
+    details.locator("summary").click()
+    assert all(b.is_visible() for b in body), "one click did not open the whole block"
+    assert details.locator("summary").inner_text().strip() == "Hide this optional part"
+    assert details.locator("img").first.evaluate("img => img.naturalWidth") > 100, "the block's plot is not drawn"
+    formula = page.evaluate(FORMULA_IN_JS, f"#{section.get_attribute('id')} details")
+    page.screenshot(path=shots / "going-further-open.png")
+    pixels = check_screenshot(shots / "going-further-open.png", page.evaluate(BOXES_JS))
+    drawn = ink(pixels, formula["box"])
+    assert 0.02 < drawn < 0.6, f"formula {formula['tex']!r} of the opened block is not drawn (ink {drawn:.3f})"
     context.close()
