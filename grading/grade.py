@@ -99,7 +99,7 @@ def write_report(rows: list[dict], out: Path) -> None:
             points = sum(results[k]["points"] for k in keys)
             lines.append(f"| {student} | " + " | ".join(marks) + f" | {points}/{len(keys)} |")
         notes = [
-            f"- {r['student']}, ex. {r['exercise']}: {r['note']}"
+            f"- {r['student']}, ex. {r['exercise']}: {' '.join(r['note'].split())}"  # one line: a list item
             for r in rows
             if r["notebook"] == section and r["note"]
         ]
