@@ -1,8 +1,8 @@
 """Receptive fields of stacks of convolutions: the closed form, and the same region measured by autograd.
 
 The receptive field of an output element is the set of input pixels that can change it. Notebook 7.2 measures it
-for stride-1 stacks and notebook 7.3 with strides and padding, both by comparing where the gradient of one output
-element is non-zero with the window that :func:`receptive_field_size` predicts.
+for stride-1 stacks, notebook 7.3 with strides and padding and notebook 7.5 with pooling layers, each by comparing
+where the gradient of one output element is non-zero with the window that :func:`receptive_field_size` predicts.
 """
 
 from __future__ import annotations
