@@ -26,10 +26,10 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # Wall time of each whole notebook in quick mode on the course's development machine (2 CPU cores, no GPU), in
 # minutes. The README's "How long it takes" table shows these (tests/test_run_notebooks.py keeps the two equal).
 QUICK_MINUTES = {
-    **dict.fromkeys(("00", "7.1", "7.2", "7.3", "7.4", "7.5"), 0.2),
-    "7.6": 4.4,
-    "8.2": 6.1,
-    "8.6": 2.2,
+    **dict.fromkeys(("00", "7.1", "7.2", "7.3", "7.4", "7.5"), 0.15),
+    "7.6": 4.3,
+    "8.2": 3.5,
+    "8.6": 1.7,
 }
 
 

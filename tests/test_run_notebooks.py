@@ -29,8 +29,8 @@ def test_readme_shows_the_estimates_that_make_run_prints():
         full_s = d2l.full_mode_record(path.stem)["wall_time_s"]
         assert full_cell.strip().startswith(f"{full_s:.0f} s " if full_s < 90 else f"{full_s / 60:.0f} min "), row
     small = next(line for line in table.splitlines() if line.startswith("| 00_setup, 7.1-7.5 "))
-    assert "| 10-20 s each |" in small and all(
-        run_notebooks.QUICK_MINUTES[p] * 60 <= 20 for p in ("00", "7.1", "7.2", "7.3", "7.4", "7.5")
+    assert "| 6-10 s each |" in small and all(
+        run_notebooks.QUICK_MINUTES[p] * 60 <= 10 for p in ("00", "7.1", "7.2", "7.3", "7.4", "7.5")
     )
 
 
